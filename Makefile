@@ -1,0 +1,216 @@
+# carbon-aware Slurm: one Makefile for the core library, the Slurm plugins,
+# the programs, the tests and the demo.  `make help` lists the targets.
+#
+# Knobs (make VAR=value):
+#   WERROR=0        do not turn warnings into errors (default 1)
+#   DESTDIR, PREFIX, SLURM_PLUGINDIR   for `make install`
+#   FUZZ_SECONDS    per-target time for `make fuzz` (default 60)
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+B        := build
+WERROR   ?= 1
+PREFIX   ?= /usr
+SLURM_PLUGINDIR ?= $(shell pkg-config --variable=libdir slurm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/slurm-wlm
+FUZZ_SECONDS ?= 60
+CC       ?= gcc
+# `make V=1` shows the full commands.
+V ?= 0
+ifeq ($(V),0)
+Q  := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+else
+Q  :=
+say = @true
+endif
+CLANG    ?= clang
+
+# The configured Slurm source tree (build-aux/deps.sh makes it), keyed on the
+# installed Slurm package version so an upgrade rebuilds against new headers.
+SLURM_PKG_VERSION := $(shell dpkg-query -W -f='$${Version}' slurm-wlm 2>/dev/null)
+SLURM_TREE := $(B)/slurm/$(SLURM_PKG_VERSION)
+SLURM_CPPFLAGS := -isystem $(SLURM_TREE)/build -isystem $(SLURM_TREE)/build/slurm \
+		  -isystem $(SLURM_TREE)/src
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wundef \
+	-Wvla -Wcast-qual -Wnull-dereference -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection \
+	   -fcf-protection
+OPT     ?= -O2 -g
+CFLAGS_BASE := -std=gnu11 $(OPT) $(WARN) $(HARDEN) -fPIC -fvisibility=hidden \
+	       -D_GNU_SOURCE -Ilib
+LDFLAGS_BASE := -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,-z,noexecstack
+
+LIB_SRCS   := $(wildcard lib/*.c)
+LIB_OBJS   := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
+LIBCARBON  := $(B)/lib/libcarbon.a
+
+PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
+	   $(B)/plugins/spank_carbon.so
+PROGRAMS :=
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
+
+SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+.PHONY: all deps test test-unit test-integration test-fuzz-smoke fuzz demo \
+	demo-stop install check-layering check-exports format format-check \
+	coverage clean distclean help
+
+all: $(PLUGINS) $(PROGRAMS)
+
+help:
+	@echo "make            build plugins into $(B)/plugins, programs into $(B)/bin"
+	@echo "make deps       install Debian packages, fetch and configure Slurm's source (root)"
+	@echo "make test       deps, build, unit tests, fuzz smoke, then integration tests"
+	@echo "make test-unit | test-integration | fuzz | coverage"
+	@echo "make demo       start the local federation, submit example jobs, show sacct"
+	@echo "make demo-stop  stop everything the demo started"
+	@echo "make install    plugins to \$$DESTDIR$(SLURM_PLUGINDIR), programs to \$$DESTDIR$(PREFIX)"
+	@echo "make check-layering | check-exports | format-check | format | clean | distclean"
+
+deps:
+	@build-aux/deps.sh $(B)/slurm
+
+$(SLURM_TREE)/.configured:
+	@if [ -z "$(SLURM_PKG_VERSION)" ]; then \
+		echo "Slurm is not installed: run 'make deps' as root" >&2; exit 1; fi
+	@build-aux/deps.sh $(B)/slurm
+
+# ---- the core library (pure C, libc only) --------------------------------
+$(B)/lib/%.o: lib/%.c $(wildcard lib/carbon/*.h) | $(B)/lib
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -c -o $@ $<
+
+$(LIBCARBON): $(LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---- Slurm plugins ---------------------------------------------------------
+# Plugins export only what Slurm looks up (see each exports.map); libcarbon is
+# linked in statically and hidden.  Do not link -lslurm: the daemons and
+# clients that dlopen a plugin already carry libslurm's symbols.
+PLUGIN_LDFLAGS = -shared $(LDFLAGS_BASE) -Wl,--version-script=$(word 2,$^)
+
+$(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c \
+		plugins/job_submit_carbon/exports.map $(LIBCARBON) \
+		$(SLURM_TREE)/.configured | $(B)/plugins
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
+		$(LIBCARBON) -lpthread
+
+$(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
+		plugins/sched_carbon/exports.map $(LIBCARBON) \
+		$(SLURM_TREE)/.configured | $(B)/plugins
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
+		$(LIBCARBON) -lpthread
+
+# SPANK needs only <slurm/spank.h> from libslurm-dev.
+$(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
+		$(LIBCARBON) | $(B)/plugins
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(PLUGIN_LDFLAGS) -o $@ $< $(LIBCARBON)
+
+# ---- unit tests (cmocka) ---------------------------------------------------
+$(B)/tests/%: tests/unit/%.c $(LIBCARBON) | $(B)/tests
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka
+
+test-unit: $(UNIT_BINS) check-layering check-exports test-fuzz-smoke
+	@set -e; for t in $(UNIT_BINS); do \
+		echo "== $$t"; $$t; done
+	@echo "unit tests: $(words $(UNIT_BINS)) programs passed"
+
+# ---- fuzzing (libFuzzer, ASan, UBSan) --------------------------------------
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Ilib -D_GNU_SOURCE \
+	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/carbon/*.h) | $(B)/fuzz
+	$(call say,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+
+# A few seconds each inside `make test`; `make fuzz` runs them for longer.
+test-fuzz-smoke: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+		echo "== fuzz smoke $$n"; \
+		$$f -max_total_time=3 -print_final_stats=0 \
+			$(B)/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>$(B)/fuzz/$$n.log || \
+			{ tail -40 $(B)/fuzz/$$n.log; exit 1; }; done
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+		echo "== fuzz $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus/$$n \
+			tests/fuzz/corpus/$$n; done
+
+# ---- coverage of lib/ ------------------------------------------------------
+coverage: | $(B)/cov
+	@$(MAKE) --no-print-directory -s B=$(B)/cov/b OPT="-O0 -g --coverage" \
+		WERROR=$(WERROR) $(patsubst $(B)/%,$(B)/cov/b/%,$(UNIT_BINS))
+	@find $(B)/cov/b -name '*.gcda' -delete
+	@set -e; for t in $(patsubst $(B)/%,$(B)/cov/b/%,$(UNIT_BINS)); do \
+		$$t >/dev/null 2>&1 || { echo "$$t failed" >&2; exit 1; }; done
+	@gcovr --root . --filter 'lib/' --object-directory $(B)/cov/b/lib \
+		--txt $(B)/cov/coverage.txt --print-summary $(B)/cov/b/lib \
+		| tee $(B)/cov/summary.txt | grep -E '^lines'
+	@echo "details: $(B)/cov/coverage.txt"
+
+# ---- integration tests and the demo ----------------------------------------
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-integration
+
+test-integration: all
+	@tests/integration/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo.sh
+
+demo-stop:
+	@cluster-configs/local/federation.sh down
+
+# ---- checks -----------------------------------------------------------------
+# lib/ is the pure core: libc only, and no clock, environment or randomness.
+check-layering: $(LIBCARBON)
+	@build-aux/check-layering.sh lib $(LIBCARBON)
+
+# Each plugin exports exactly the symbols Slurm looks up.
+check-exports: $(PLUGINS)
+	@build-aux/check-exports.sh $(PLUGINS)
+
+format-check:
+	@clang-format --dry-run --Werror $(SOURCES) && \
+		echo "format-check: $(words $(SOURCES)) files clean"
+
+format:
+	@clang-format -i $(SOURCES)
+
+# ---- install ----------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(SLURM_PLUGINDIR)
+	install -m 755 $(PLUGINS) $(DESTDIR)$(SLURM_PLUGINDIR)/
+	$(if $(PROGRAMS),install -d $(DESTDIR)$(PREFIX)/bin)
+	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
+
+$(B)/lib $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov:
+	@mkdir -p $@
+
+# `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
+clean:
+	rm -rf $(B)/lib $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov
+
+distclean:
+	rm -rf $(B)

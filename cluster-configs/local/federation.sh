@@ -1,0 +1,380 @@
+#!/bin/bash
+# A real three-cluster Slurm federation on 127.0.0.1, for the demo and the
+# integration tests: munge, MariaDB, slurmdbd, Redis (with a password) and,
+# per cluster, one slurmctld and one slurmd.  Every daemon runs in the
+# foreground of a process we started, so we know its PID and stop it by PID.
+#
+#   federation.sh up       start everything, wait until the federation syncs
+#   federation.sh down     stop everything this script started (by PID)
+#   federation.sh status   show what runs
+#   federation.sh env [CLUSTER]   print the variables a client needs
+#
+# Must run as root.  Jobs are submitted as the unprivileged user $FED_USER,
+# created if missing.  Each `up` starts from empty state and a new database.
+#
+# Environment: CARBON_FED_DIR (run directory, default build/fed),
+# CARBON_FED_PORT_BASE (default 16800), CARBON_FED_USER (default carbonuser),
+# CARBON_PLUGINS (directory of the built plugins, default build/plugins).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+RUN=${CARBON_FED_DIR:-$top/build/fed}
+BASE=${CARBON_FED_PORT_BASE:-16800}
+FED_USER=${CARBON_FED_USER:-carbonuser}
+PLUGINS=${CARBON_PLUGINS:-$top/build/plugins}
+FED_NAME=carbonfed
+
+# Cluster name, grid zone (of the shipped 2023 traces), port offset.
+CLUSTERS=(es no cal)
+declare -A ZONE=([es]=ES [no]=NO [cal]=US-CAL-CISO)
+declare -A OFFSET=([es]=10 [no]=20 [cal]=30)
+
+REDIS_PORT=$BASE
+DB_PORT=$((BASE + 1))
+DBD_PORT=$((BASE + 2))
+ctld_port() { echo $((BASE + ${OFFSET[$1]})); }
+slurmd_port() { echo $((BASE + ${OFFSET[$1]} + 1)); }
+node_of() { echo "${1}1"; }
+
+log() { printf 'federation: %s\n' "$*"; }
+die() {
+	printf 'federation: error: %s\n' "$*" >&2
+	exit 1
+}
+
+# ---- process bookkeeping ----------------------------------------------------
+
+# start NAME EXPECTED_EXE CMD...: run CMD in the background in its own
+# session, record its PID.  CMD must stay in the foreground (no fork).
+start() {
+	local name=$1 exe=$2
+	shift 2
+	setsid "$@" >>"$RUN/log/$name.out" 2>&1 </dev/null &
+	echo "$!" >"$RUN/pids/$name.pid"
+	echo "$exe" >"$RUN/pids/$name.exe"
+}
+
+# Is the process recorded under NAME alive and still the program we started?
+alive() {
+	local f=$RUN/pids/$1.pid pid exe
+	[ -f "$f" ] || return 1
+	pid=$(cat "$f")
+	exe=$(cat "$RUN/pids/$1.exe" 2>/dev/null || echo '?')
+	[ -e "/proc/$pid" ] || return 1
+	[ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$exe" ]
+}
+
+# stop NAME...: SIGTERM each, wait for all (SIGKILL after 30 s).
+stop() {
+	local name pids=() names=() i
+	for name in "$@"; do
+		if alive "$name"; then
+			pids+=("$(cat "$RUN/pids/$name.pid")")
+			names+=("$name")
+			kill -TERM "${pids[-1]}" 2>/dev/null || true
+		fi
+		rm -f "$RUN/pids/$name.pid"
+	done
+	for i in "${!pids[@]}"; do
+		local t=0
+		while [ -e "/proc/${pids[$i]}" ] && [ $t -lt 300 ]; do
+			sleep 0.1
+			t=$((t + 1))
+		done
+		if [ -e "/proc/${pids[$i]}" ]; then
+			log "${names[$i]} (pid ${pids[$i]}) ignored SIGTERM for 30 s; killing it"
+			kill -KILL "${pids[$i]}" 2>/dev/null || true
+		fi
+	done
+}
+
+# wait_for DESCRIPTION SECONDS CMD...: poll CMD until it succeeds or SECONDS
+# have passed.  CMD must bound its own time (as_cluster does).
+wait_for() {
+	local what=$1 limit=$2 end
+	shift 2
+	end=$((SECONDS + limit))
+	until "$@" >/dev/null 2>&1; do
+		if [ $SECONDS -ge $end ]; then
+			log "timed out after ${limit} s waiting for $what"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+as_cluster() {
+	local c=$1
+	shift
+	SLURM_CONF=$RUN/etc/slurm-$c.conf timeout 30 "$@"
+}
+
+# ---- configuration ----------------------------------------------------------
+
+render() { # render TEMPLATE OUT [KEY=VALUE...]
+	local in=$1 out=$2 expr=()
+	shift 2
+	local kv
+	for kv in "$@"; do
+		expr+=(-e "s|@${kv%%=*}@|${kv#*=}|g")
+	done
+	sed "${expr[@]}" "$in" >"$out"
+	if grep -q '@[A-Z_]*@' "$out"; then
+		die "unfilled placeholder in $out: $(grep -o '@[A-Z_]*@' "$out" | head -1)"
+	fi
+}
+
+secret() { head -c 18 /dev/urandom | base64 | tr '+/' 'xy'; }
+
+write_configs() {
+	local host c
+	host=$(hostname -s)
+	umask 022
+	mkdir -p "$RUN"/{etc,log,pids,run,state,spool,munge,mysql,redis,secrets}
+	chmod 700 "$RUN/secrets"
+	(umask 077 && secret >"$RUN/secrets/db.pass" && secret >"$RUN/secrets/redis.pass")
+
+	for c in "${CLUSTERS[@]}"; do
+		render "$here/slurm.conf.in" "$RUN/etc/slurm-$c.conf" \
+			CLUSTER="$c" NODE="$(node_of "$c")" HOST="$host" RUN="$RUN" \
+			CTLD_PORT="$(ctld_port "$c")" SLURMD_PORT="$(slurmd_port "$c")" \
+			DBD_PORT="$DBD_PORT" \
+			PLUGINDIR="$PLUGINS:/usr/lib/x86_64-linux-gnu/slurm-wlm"
+		mkdir -p "$RUN/state/$c" "$RUN/spool/$(node_of "$c")"
+	done
+	# slurmdbd (22.05 has no -f) reads slurmdbd.conf from $SLURM_CONF's dir.
+	(umask 077 && render "$here/slurmdbd.conf.in" "$RUN/etc/slurmdbd.conf" \
+		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" \
+		DB_PASS="$(cat "$RUN/secrets/db.pass")")
+	render "$here/plugstack.conf.in" "$RUN/etc/plugstack.conf" PLUGINS="$PLUGINS"
+	(umask 077 && cat >"$RUN/etc/redis.conf" <<-EOF
+		bind 127.0.0.1
+		port $REDIS_PORT
+		daemonize no
+		save ""
+		appendonly no
+		dir $RUN/redis
+		requirepass $(cat "$RUN/secrets/redis.pass")
+	EOF
+	)
+	{
+		echo "# Zones of the local federation's clusters (cluster=zone)."
+		for c in "${CLUSTERS[@]}"; do echo "$c=${ZONE[$c]}"; done
+	} >"$RUN/etc/zones"
+	chown -R munge:munge "$RUN/munge"
+	chown -R mysql:mysql "$RUN/mysql"
+	chown redis:redis "$RUN/redis" "$RUN/etc/redis.conf"
+}
+
+ensure_user() {
+	if ! id "$FED_USER" >/dev/null 2>&1; then
+		log "creating unprivileged user $FED_USER"
+		useradd --create-home --shell /bin/bash "$FED_USER"
+	fi
+}
+
+# ---- bring-up ---------------------------------------------------------------
+
+start_munge() {
+	start munged munged setpriv --reuid=munge --regid=munge --init-groups \
+		/usr/sbin/munged --foreground --key-file=/etc/munge/munge.key \
+		--socket="$RUN/munge/munge.socket" \
+		--pid-file="$RUN/munge/munged.pid" --seed-file="$RUN/munge/seed" \
+		--log-file="$RUN/munge/munged.log"
+	wait_for munged 20 bash -c \
+		"timeout 5 munge -n -S '$RUN/munge/munge.socket' |
+		 timeout 5 unmunge -S '$RUN/munge/munge.socket'"
+}
+
+start_mariadb() {
+	local sock=$RUN/mysql/mysqld.sock
+	mariadb-install-db --no-defaults --user=mysql --datadir="$RUN/mysql/data" \
+		--auth-root-authentication-method=socket --skip-test-db \
+		>"$RUN/log/mariadb-install.log" 2>&1 ||
+		die "mariadb-install-db failed; see $RUN/log/mariadb-install.log"
+	start mariadbd mariadbd /usr/sbin/mariadbd --no-defaults --user=mysql \
+		--datadir="$RUN/mysql/data" --socket="$sock" --port="$DB_PORT" \
+		--bind-address=127.0.0.1 --pid-file="$RUN/mysql/mariadbd.pid" \
+		--log-error="$RUN/log/mariadbd.log" --skip-name-resolve \
+		--innodb-buffer-pool-size=128M --innodb-log-file-size=64M \
+		--innodb-lock-wait-timeout=900
+	wait_for MariaDB 60 mariadb-admin --no-defaults --connect-timeout=5 \
+		-S "$sock" -uroot ping
+	local pass
+	pass=$(cat "$RUN/secrets/db.pass")
+	mariadb --no-defaults -S "$sock" -uroot <<-EOF
+		CREATE USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$pass';
+		CREATE USER 'slurm'@'localhost' IDENTIFIED BY '$pass';
+		GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+		GRANT ALL ON slurm_acct_db.* TO 'slurm'@'localhost';
+	EOF
+}
+
+start_redis() {
+	start redis redis-server setpriv --reuid=redis --regid=redis --init-groups \
+		/usr/bin/redis-server "$RUN/etc/redis.conf"
+	wait_for Redis 20 env REDISCLI_AUTH="$(cat "$RUN/secrets/redis.pass")" \
+		timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+}
+
+start_slurmdbd() {
+	start slurmdbd slurmdbd env SLURM_CONF="$RUN/etc/slurm-${CLUSTERS[0]}.conf" \
+		/usr/sbin/slurmdbd -D
+	wait_for slurmdbd 60 as_cluster "${CLUSTERS[0]}" sacctmgr -n list cluster
+	local list
+	list=$(
+		IFS=,
+		echo "${CLUSTERS[*]}"
+	)
+	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add cluster "${CLUSTERS[@]}" >/dev/null
+	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add account carbon \
+		Description=carbon-tests Organization=carbon cluster="$list" >/dev/null
+	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add user "$FED_USER" root \
+		DefaultAccount=carbon cluster="$list" >/dev/null
+}
+
+ctld_up() { as_cluster "$1" scontrol ping | grep -q 'UP'; }
+node_up() { as_cluster "$1" sinfo -h -o %t | grep -qE '^(idle|mix|alloc)'; }
+
+start_clusters() {
+	local c
+	for c in "${CLUSTERS[@]}"; do
+		start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
+			-f "$RUN/etc/slurm-$c.conf"
+	done
+	for c in "${CLUSTERS[@]}"; do
+		wait_for "slurmctld $c" 60 ctld_up "$c"
+		start "slurmd-$c" slurmd /usr/sbin/slurmd -D -N "$(node_of "$c")" \
+			-f "$RUN/etc/slurm-$c.conf"
+	done
+	for c in "${CLUSTERS[@]}"; do
+		wait_for "slurmd $c" 60 node_up "$c"
+	done
+}
+
+# Every cluster sees every sibling as synced.
+fed_synced_at() {
+	local n
+	n=$(as_cluster "$1" scontrol show federation 2>/dev/null | grep -c 'Synced:Yes' || true)
+	[ "$n" -eq $((${#CLUSTERS[@]} - 1)) ]
+}
+
+form_federation() {
+	local list c attempt
+	list=$(
+		IFS=,
+		echo "${CLUSTERS[*]}"
+	)
+	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add federation "$FED_NAME" \
+		clusters="$list" >/dev/null
+	for attempt in 1 2; do
+		local ok=1
+		for c in "${CLUSTERS[@]}"; do
+			wait_for "federation sync at $c" 30 fed_synced_at "$c" || ok=0
+		done
+		[ $ok = 1 ] && return 0
+		# 22.05 may not sync a controller that saw the federation appear
+		# while a peer was still connecting: restarting it repairs that.
+		for c in "${CLUSTERS[@]}"; do
+			fed_synced_at "$c" && continue
+			log "restarting slurmctld $c, which did not sync"
+			stop "slurmctld-$c"
+			start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
+				-f "$RUN/etc/slurm-$c.conf"
+			wait_for "slurmctld $c" 60 ctld_up "$c"
+		done
+	done
+	die "the federation did not sync; see $RUN/log/slurmctld-*.log"
+}
+
+cmd_up() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	for f in "$PLUGINS"/{job_submit_carbon,slurmctld_carbon,spank_carbon}.so; do
+		[ -f "$f" ] || die "$f is missing: run 'make' first"
+	done
+	if any_alive; then
+		die "a federation from $RUN is running: '$0 down' first"
+	fi
+	local t0=$SECONDS
+	rm -rf "$RUN"
+	ensure_user
+	write_configs
+	log "starting munge, MariaDB, Redis"
+	start_munge
+	start_mariadb
+	start_redis
+	log "starting slurmdbd"
+	start_slurmdbd
+	log "starting ${#CLUSTERS[@]} clusters: ${CLUSTERS[*]}"
+	start_clusters
+	log "forming federation $FED_NAME"
+	form_federation
+	log "up in $((SECONDS - t0)) s; clients: eval \"\$($0 env cal)\""
+}
+
+ALL=()
+all_names() {
+	local c
+	ALL=()
+	for c in "${CLUSTERS[@]}"; do ALL+=("slurmd-$c"); done
+	for c in "${CLUSTERS[@]}"; do ALL+=("slurmctld-$c"); done
+	ALL+=(slurmdbd mariadbd redis munged)
+}
+
+any_alive() {
+	local n
+	all_names
+	for n in "${ALL[@]}"; do alive "$n" && return 0; done
+	return 1
+}
+
+cmd_down() {
+	[ -d "$RUN/pids" ] || return 0
+	local c ctlds=() slurmds=()
+	for c in "${CLUSTERS[@]}"; do
+		slurmds+=("slurmd-$c")
+		ctlds+=("slurmctld-$c")
+	done
+	log "stopping (by PID)"
+	stop "${slurmds[@]}"
+	stop "${ctlds[@]}"
+	stop slurmdbd
+	stop mariadbd redis munged
+	log "stopped"
+}
+
+cmd_status() {
+	local n rc=1
+	all_names
+	for n in "${ALL[@]}"; do
+		if alive "$n"; then
+			printf '%-16s pid %s\n' "$n" "$(cat "$RUN/pids/$n.pid")"
+			rc=0
+		else
+			printf '%-16s stopped\n' "$n"
+		fi
+	done
+	return $rc
+}
+
+cmd_env() {
+	local c=${1:-cal}
+	[ -n "${ZONE[$c]:-}" ] || die "unknown cluster '$c' (${CLUSTERS[*]})"
+	echo "export SLURM_CONF=$RUN/etc/slurm-$c.conf"
+	echo "export CARBON_FED_DIR=$RUN"
+	echo "export CARBON_FED_USER=$FED_USER"
+	echo "export CARBON_REDIS_PORT=$REDIS_PORT"
+	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis.pass"
+}
+
+case "${1:-}" in
+up) cmd_up ;;
+down) cmd_down ;;
+status) cmd_status ;;
+env) cmd_env "${2:-}" ;;
+*)
+	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	exit 2
+	;;
+esac

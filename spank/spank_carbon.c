@@ -1,0 +1,150 @@
+/*
+ * spank/carbon: the client side of carbon-aware Slurm.
+ *
+ * In sbatch, salloc and srun it registers the --carbon-* options (shown in
+ * `sbatch --help`, usable as #SBATCH lines), validates each value with
+ * libcarbon so a bad one fails the command at once, and hands the values to
+ * slurmctld through spank_job_control_setenv(): they arrive in
+ * job_desc->spank_job_env as CARBON_<NAME>=value, where job_submit/carbon
+ * reads them.
+ *
+ * SPANK callbacks here are idempotent; an invalid option fails the client
+ * command, and nothing in slurmd or slurmstepd context ever fails a job for
+ * a carbon reason.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <slurm/spank.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+/*
+ * SPANK_PLUGIN() defines plugin_name, plugin_type and plugin_version; the
+ * macro does not mark them visible, so they are listed in exports.map and
+ * re-declared here with default visibility.
+ */
+EXPORT extern const char plugin_name[];
+EXPORT extern const char plugin_type[];
+EXPORT extern const unsigned int plugin_version;
+EXPORT extern const unsigned int spank_plugin_version;
+SPANK_PLUGIN(carbon, 1);
+
+/* Not declared by <slurm/spank.h> in every Slurm version. */
+EXPORT int slurm_spank_slurmd_init(spank_t sp, int ac, char **av);
+
+enum opt_id { OPT_URGENCY, OPT_DEADLINE, OPT_MAX_DELAY, OPT_COUNT };
+
+/* Longest value we accept from the command line or an #SBATCH line. */
+#define VALUE_MAX 64
+
+struct carbon_opt {
+	const char *env; /* name in spank_job_env */
+	char value[VALUE_MAX + 1];
+	bool set;
+};
+
+static struct carbon_opt opts[OPT_COUNT] = {
+	[OPT_URGENCY] = {.env = "CARBON_URGENCY"},
+	[OPT_DEADLINE] = {.env = "CARBON_DEADLINE"},
+	[OPT_MAX_DELAY] = {.env = "CARBON_MAX_DELAY"},
+};
+
+static int opt_cb(int val, const char *optarg, int remote);
+
+/* struct spank_option's strings are plain char * (historical API). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdiscarded-qualifiers"
+static struct spank_option options[] = {
+	{"carbon-urgency", "critical|normal|flexible",
+	 "How the job may be shifted for carbon: critical (never delayed), "
+	 "normal, flexible (may wait or move to a cleaner cluster)",
+	 1, OPT_URGENCY, opt_cb},
+	{"carbon-deadline", "TIME",
+	 "Latest time the job must have finished, in sbatch --begin forms "
+	 "(now+4hours, 16:00, 2026-11-23T08:00, tomorrow)",
+	 1, OPT_DEADLINE, opt_cb},
+	{"carbon-max-delay", "DURATION",
+	 "Longest the job may wait for cleaner power (90, 4:00:00, "
+	 "1-12:00:00, 12h, 90m, 2d)",
+	 1, OPT_MAX_DELAY, opt_cb},
+	SPANK_OPTIONS_TABLE_END};
+#pragma GCC diagnostic pop
+
+static int opt_cb(int val, const char *optarg, int remote)
+{
+	struct carbon_opt *o;
+
+	if (val < 0 || val >= OPT_COUNT)
+		return -1;
+	o = &opts[val];
+	if (!optarg || !optarg[0]) {
+		slurm_error("--%s: a value is required", options[val].name);
+		return -1;
+	}
+	if (strlen(optarg) > VALUE_MAX) {
+		slurm_error("--%s: value longer than %d characters",
+			    options[val].name, VALUE_MAX);
+		return -1;
+	}
+	/* Validation with libcarbon's parsers comes with the tags module. */
+	(void)remote;
+	snprintf(o->value, sizeof(o->value), "%s", optarg);
+	o->set = true;
+	return 0;
+}
+
+EXPORT int slurm_spank_init(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	for (int i = 0; i < OPT_COUNT; i++) {
+		spank_err_t rc = spank_option_register(sp, &options[i]);
+
+		if (rc != ESPANK_SUCCESS) {
+			slurm_error("spank/carbon: cannot register --%s: %s",
+				    options[i].name, spank_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Runs once in each slurmd at start-up: the "loaded" line in slurmd's log. */
+EXPORT int slurm_spank_slurmd_init(spank_t sp, int ac, char **av)
+{
+	(void)sp;
+	(void)ac;
+	(void)av;
+	slurm_info("spank/carbon: loaded");
+	return 0;
+}
+
+/* In sbatch/salloc/srun, after option parsing: pass the values on. */
+EXPORT int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
+{
+	spank_context_t ctx = spank_context();
+
+	(void)ac;
+	(void)av;
+	if (ctx != S_CTX_ALLOCATOR && ctx != S_CTX_LOCAL)
+		return 0;
+	for (int i = 0; i < OPT_COUNT; i++) {
+		spank_err_t rc;
+
+		if (!opts[i].set)
+			continue;
+		rc = spank_job_control_setenv(sp, opts[i].env, opts[i].value,
+					      1);
+		if (rc != ESPANK_SUCCESS) {
+			slurm_error("spank/carbon: cannot pass --%s to "
+				    "slurmctld: %s",
+				    options[i].name, spank_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
