@@ -50,6 +50,11 @@ LIB_SRCS   := $(wildcard lib/*.c)
 LIB_OBJS   := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 LIBCARBON  := $(B)/lib/libcarbon.a
 
+# Adapters shared by the plugins and programs (system clock, later Redis,
+# HMAC, files): they may use anything; lib/ may not.
+ADAPTER_SRCS := $(wildcard adapters/*.c)
+ADAPTER_OBJS := $(patsubst adapters/%.c,$(B)/adapters/%.o,$(ADAPTER_SRCS))
+
 PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
 PROGRAMS :=
@@ -94,6 +99,10 @@ $(LIBCARBON): $(LIB_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(B)/adapters/%.o: adapters/%.c $(wildcard adapters/*.h lib/carbon/*.h) | $(B)/adapters
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters -c -o $@ $<
+
 # ---- Slurm plugins ---------------------------------------------------------
 # Plugins export only what Slurm looks up (see each exports.map); libcarbon is
 # linked in statically and hidden.  Do not link -lslurm: the daemons and
@@ -116,9 +125,10 @@ $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
-		$(LIBCARBON) | $(B)/plugins
+		$(ADAPTER_OBJS) $(LIBCARBON) | $(B)/plugins
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(PLUGIN_LDFLAGS) -o $@ $< $(LIBCARBON)
+	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
+		$(ADAPTER_OBJS) $(LIBCARBON)
 
 # ---- unit tests (cmocka) ---------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(LIBCARBON) | $(B)/tests
@@ -205,12 +215,12 @@ install: all
 	$(if $(PROGRAMS),install -d $(DESTDIR)$(PREFIX)/bin)
 	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
 
-$(B)/lib $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov:
+$(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov:
 	@mkdir -p $@
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov
+	rm -rf $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov
 
 distclean:
 	rm -rf $(B)

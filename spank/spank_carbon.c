@@ -20,6 +20,11 @@
 
 #include <slurm/spank.h>
 
+#include "carbon/duration.h"
+#include "carbon/tags.h"
+#include "carbon/timeparse.h"
+#include "sysclock.h"
+
 #define EXPORT __attribute__((visibility("default")))
 
 /*
@@ -33,17 +38,14 @@ EXPORT extern const unsigned int plugin_version;
 EXPORT extern const unsigned int spank_plugin_version;
 SPANK_PLUGIN(carbon, 1);
 
-/* Not declared by <slurm/spank.h> in every Slurm version. */
-EXPORT int slurm_spank_slurmd_init(spank_t sp, int ac, char **av);
-
 enum opt_id { OPT_URGENCY, OPT_DEADLINE, OPT_MAX_DELAY, OPT_COUNT };
 
 /* Longest value we accept from the command line or an #SBATCH line. */
-#define VALUE_MAX 64
+#define VALUE_MAX CARBON_VALUE_MAX
 
 struct carbon_opt {
-	const char *env; /* name in spank_job_env */
-	char value[VALUE_MAX + 1];
+	const char *env;	   /* name in spank_job_env */
+	char value[VALUE_MAX + 1]; /* what slurmctld receives */
 	bool set;
 };
 
@@ -74,26 +76,69 @@ static struct spank_option options[] = {
 	SPANK_OPTIONS_TABLE_END};
 #pragma GCC diagnostic pop
 
+/*
+ * Check one value with libcarbon's parser and keep the form slurmctld gets.
+ * A relative deadline (now+4hours, 16:00) is resolved here, once, in the
+ * user's time zone, and passed on as "uts<seconds>": slurmctld and every
+ * sibling then read the same instant.
+ */
+static int check_value(int val, const char *arg, char *out, size_t outlen,
+		       char *err, size_t errlen)
+{
+	const char *name = NULL;
+	enum carbon_urgency u;
+	struct carbon_clock clk;
+	int64_t n;
+	int rc = 0;
+
+	switch (val) {
+	case OPT_URGENCY:
+		name = "--carbon-urgency";
+		rc = carbon_tags_parse_urgency(arg, name, &u, err, errlen);
+		if (!rc)
+			snprintf(out, outlen, "%s",
+				 carbon_tags_urgency_name(u));
+		break;
+	case OPT_DEADLINE:
+		name = "--carbon-deadline";
+		clk = carbon_sysclock_now();
+		rc = carbon_time_parse(arg, &clk, name, &n, err, errlen);
+		if (!rc && n <= clk.now)
+			rc = carbon_error_set(err, errlen, CARBON_EPAST,
+					      "%s: \"%s\" is in the past", name,
+					      arg);
+		if (!rc)
+			snprintf(out, outlen, "uts%lld", (long long)n);
+		break;
+	case OPT_MAX_DELAY:
+		name = "--carbon-max-delay";
+		rc = carbon_duration_parse(arg, name, CARBON_MAX_DELAY_LIMIT,
+					   &n, err, errlen);
+		if (!rc)
+			snprintf(out, outlen, "%llds", (long long)n);
+		break;
+	default:
+		rc = carbon_error_set(err, errlen, CARBON_EINVAL,
+				      "unknown carbon option %d", val);
+	}
+	return rc;
+}
+
 static int opt_cb(int val, const char *optarg, int remote)
 {
-	struct carbon_opt *o;
+	char err[256];
+	char out[VALUE_MAX + 1];
 
+	(void)remote;
 	if (val < 0 || val >= OPT_COUNT)
 		return -1;
-	o = &opts[val];
-	if (!optarg || !optarg[0]) {
-		slurm_error("--%s: a value is required", options[val].name);
+	if (check_value(val, optarg ? optarg : "", out, sizeof(out), err,
+			sizeof(err))) {
+		slurm_error("%s", err);
 		return -1;
 	}
-	if (strlen(optarg) > VALUE_MAX) {
-		slurm_error("--%s: value longer than %d characters",
-			    options[val].name, VALUE_MAX);
-		return -1;
-	}
-	/* Validation with libcarbon's parsers comes with the tags module. */
-	(void)remote;
-	snprintf(o->value, sizeof(o->value), "%s", optarg);
-	o->set = true;
+	snprintf(opts[val].value, sizeof(opts[val].value), "%s", out);
+	opts[val].set = true;
 	return 0;
 }
 
@@ -101,6 +146,9 @@ EXPORT int slurm_spank_init(spank_t sp, int ac, char **av)
 {
 	(void)ac;
 	(void)av;
+	/* slurmd calls this once at start-up: its "loaded" log line. */
+	if (spank_context() == S_CTX_SLURMD)
+		slurm_info("spank/carbon: loaded");
 	for (int i = 0; i < OPT_COUNT; i++) {
 		spank_err_t rc = spank_option_register(sp, &options[i]);
 
@@ -110,16 +158,6 @@ EXPORT int slurm_spank_init(spank_t sp, int ac, char **av)
 			return -1;
 		}
 	}
-	return 0;
-}
-
-/* Runs once in each slurmd at start-up: the "loaded" line in slurmd's log. */
-EXPORT int slurm_spank_slurmd_init(spank_t sp, int ac, char **av)
-{
-	(void)sp;
-	(void)ac;
-	(void)av;
-	slurm_info("spank/carbon: loaded");
 	return 0;
 }
 

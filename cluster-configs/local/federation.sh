@@ -45,10 +45,14 @@ die() {
 
 # ---- process bookkeeping ----------------------------------------------------
 
-# start NAME EXPECTED_EXE CMD...: run CMD in the background in its own
-# session, record its PID.  CMD must stay in the foreground (no fork).
+# start NAME PROGRAM CMD...: run CMD in the background in its own session and
+# record its PID and the file PROGRAM resolves to (Debian installs several
+# daemons behind symlinks, e.g. slurmd -> slurmd-wlm), so that `down` only
+# ever signals the process it started.  CMD must stay in the foreground and
+# end by exec'ing PROGRAM (env, setpriv and setsid do).
 start() {
-	local name=$1 exe=$2
+	local name=$1 exe
+	exe=$(readlink -f "$(command -v "$2")")
 	shift 2
 	setsid "$@" >>"$RUN/log/$name.out" 2>&1 </dev/null &
 	echo "$!" >"$RUN/pids/$name.pid"
@@ -62,7 +66,7 @@ alive() {
 	pid=$(cat "$f")
 	exe=$(cat "$RUN/pids/$1.exe" 2>/dev/null || echo '?')
 	[ -e "/proc/$pid" ] || return 1
-	[ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$exe" ]
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ]
 }
 
 # stop NAME...: SIGTERM each, wait for all (SIGKILL after 30 s).
@@ -296,7 +300,15 @@ cmd_up() {
 	if any_alive; then
 		die "a federation from $RUN is running: '$0 down' first"
 	fi
-	local t0=$SECONDS
+	local t0=$SECONDS p c
+	for p in "$REDIS_PORT" "$DB_PORT" "$DBD_PORT"; do
+		port_free "$p" || die "port $p is in use (another federation? CARBON_FED_PORT_BASE moves ours)"
+	done
+	for c in "${CLUSTERS[@]}"; do
+		for p in "$(ctld_port "$c")" "$(slurmd_port "$c")"; do
+			port_free "$p" || die "port $p is in use (another federation? CARBON_FED_PORT_BASE moves ours)"
+		done
+	done
 	rm -rf "$RUN"
 	ensure_user
 	write_configs
@@ -312,6 +324,8 @@ cmd_up() {
 	form_federation
 	log "up in $((SECONDS - t0)) s; clients: eval \"\$($0 env cal)\""
 }
+
+port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
 
 ALL=()
 all_names() {

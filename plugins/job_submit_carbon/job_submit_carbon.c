@@ -79,9 +79,9 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 	char *summary = carbon_env_summary(job_desc);
 
 	(void)err_msg;
-	info("%s: job from uid %u (submitted by uid %u): %s", plugin_type,
-	     job_desc->user_id, submit_uid,
-	     summary ? summary : "no carbon options");
+	info("%s: job %.64s from uid %u (submitted by uid %u): %s", plugin_type,
+	     job_desc->name ? job_desc->name : "(no name)", job_desc->user_id,
+	     submit_uid, summary ? summary : "no carbon options");
 	xfree(summary);
 	return SLURM_SUCCESS;
 }

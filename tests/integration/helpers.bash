@@ -1,0 +1,60 @@
+# Shared helpers for the integration tests (sourced by every .bats file).
+# The federation is up (tests/integration/run.sh); SLURM_CONF points at the
+# `cal` cluster, CARBON_FED_DIR at its run directory.
+
+CLUSTERS=(es no cal)
+
+conf_of() { echo "$CARBON_FED_DIR/etc/slurm-$1.conf"; }
+ctld_log() { echo "$CARBON_FED_DIR/log/slurmctld-$1.log"; }
+slurmd_log() { echo "$CARBON_FED_DIR/log/slurmd-${1}1.log"; }
+
+# Run a client command as the unprivileged test user, from its home.
+as_user() {
+	local home
+	home=$(getent passwd "$CARBON_FED_USER" | cut -d: -f6)
+	(cd "$home" && runuser -u "$CARBON_FED_USER" -- \
+		env SLURM_CONF="${USER_SLURM_CONF:-$SLURM_CONF}" "$@")
+}
+
+# Run a client command against one cluster's controller.
+at() {
+	local c=$1
+	shift
+	SLURM_CONF=$(conf_of "$c") "$@"
+}
+
+# A job name unique to this test run.
+unique_name() { echo "t$$-${BATS_TEST_NUMBER:-0}-$RANDOM"; }
+
+# sacct_field JOBID FIELD: the field of the job's allocation row across the
+# federation (-L), empty until the record arrives.
+sacct_field() {
+	sacct -L -X -n -P -j "$1" -o "$2" 2>/dev/null | head -n 1
+}
+
+# wait_sacct JOBID STATE [SECONDS]: poll until sacct -L shows STATE (records
+# reach the database 1-5 s after the job ends).  Prints the last state seen.
+wait_sacct() {
+	local id=$1 want=$2 limit=${3:-60} end state=
+	end=$((SECONDS + limit))
+	while [ $SECONDS -lt $end ]; do
+		state=$(sacct_field "$id" State)
+		[ "$state" = "$want" ] && return 0
+		sleep 1
+	done
+	echo "job $id: wanted $want in sacct, last saw '${state:-nothing}'" >&2
+	return 1
+}
+
+# wait_log FILE PATTERN [SECONDS]: poll until FILE has a line matching the
+# extended regular expression PATTERN.
+wait_log() {
+	local f=$1 pat=$2 limit=${3:-20} end
+	end=$((SECONDS + limit))
+	while [ $SECONDS -lt $end ]; do
+		grep -qE "$pat" "$f" && return 0
+		sleep 0.5
+	done
+	echo "no line matching /$pat/ in $f" >&2
+	return 1
+}
