@@ -92,7 +92,8 @@ rm -rf "$dir"
 mkdir -p "$dir"
 (cd "$dir" && apt-get source -qq --download-only "slurm-wlm=$ver" >/dev/null 2>&1 ||
 	apt-get source -qq --download-only "slurm-wlm=$ver")
-(cd "$dir" && dpkg-source -x --skip-patches ./*.dsc src >/dev/null)
+# apt-get already checked the files against the signed Sources index.
+(cd "$dir" && dpkg-source -x --skip-patches ./*.dsc src >dpkg-source.log 2>&1)
 # Debian's patches change build files only; apply them anyway so the
 # headers are exactly what the installed binaries were built from.
 if [ -f "$dir/src/debian/patches/series" ]; then

@@ -88,6 +88,7 @@ static int check_value(int val, const char *arg, char *out, size_t outlen,
 	const char *name = NULL;
 	enum carbon_urgency u;
 	struct carbon_clock clk;
+	struct carbon_tags tags;
 	int64_t n;
 	int rc = 0;
 
@@ -100,15 +101,15 @@ static int check_value(int val, const char *arg, char *out, size_t outlen,
 				 carbon_tags_urgency_name(u));
 		break;
 	case OPT_DEADLINE:
-		name = "--carbon-deadline";
+		/* The time limit is not known here; job_submit/carbon checks
+		 * the deadline against it. */
 		clk = carbon_sysclock_now();
-		rc = carbon_time_parse(arg, &clk, name, &n, err, errlen);
-		if (!rc && n <= clk.now)
-			rc = carbon_error_set(err, errlen, CARBON_EPAST,
-					      "%s: \"%s\" is in the past", name,
-					      arg);
+		rc = carbon_tags_parse(
+			&(struct carbon_tags_input){.deadline = arg}, &clk,
+			NULL, &tags, err, errlen);
 		if (!rc)
-			snprintf(out, outlen, "uts%lld", (long long)n);
+			snprintf(out, outlen, "uts%lld",
+				 (long long)tags.deadline);
 		break;
 	case OPT_MAX_DELAY:
 		name = "--carbon-max-delay";

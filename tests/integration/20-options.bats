@@ -34,7 +34,7 @@ expect_rejected() {
 
 @test "a bad --carbon-deadline names the option" {
 	expect_rejected --carbon-deadline=2020-01-01T00:00 \
-		'--carbon-deadline: "2020-01-01T00:00" is in the past'
+		'--carbon-deadline: "2020-01-01T00:00" is 2020-01-01T00:00:00, which is not in the future'
 	expect_rejected --carbon-deadline=someday '--carbon-deadline: "someday"'
 	expect_rejected --carbon-deadline=2026-02-30 '--carbon-deadline'
 }
