@@ -8,6 +8,7 @@
 
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
+comma := ,
 
 B        := build
 WERROR   ?= 1
@@ -58,17 +59,20 @@ ADAPTER_OBJS := $(patsubst adapters/%.c,$(B)/adapters/%.o,$(ADAPTER_SRCS))
 PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
 PROGRAMS :=
+PROGRAMS += $(B)/bin/carbon-sim
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
 SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 
-.PHONY: all deps test test-unit test-integration test-fuzz-smoke fuzz demo \
+.PHONY: bench all deps test test-unit test-integration test-fuzz-smoke fuzz demo \
 	demo-stop install check-layering check-exports format format-check \
-	coverage clean distclean help
+	coverage clean distclean help bench-carbon
 
 all: $(PLUGINS) $(PROGRAMS)
 
@@ -76,7 +80,8 @@ help:
 	@echo "make            build plugins into $(B)/plugins, programs into $(B)/bin"
 	@echo "make deps       install Debian packages, fetch and configure Slurm's source (root)"
 	@echo "make test       deps, build, unit tests, fuzz smoke, then integration tests"
-	@echo "make test-unit | test-integration | fuzz | coverage"
+	@echo "make test-unit | test-integration | fuzz | coverage | bench"
+	@echo "make bench-carbon  carbon-sim experiments on ../shared/data -> docs/results-carbon-sim.md"
 	@echo "make demo       start the local federation, submit example jobs, show sacct"
 	@echo "make demo-stop  stop everything the demo started"
 	@echo "make install    plugins to \$$DESTDIR$(SLURM_PLUGINDIR), programs to \$$DESTDIR$(PREFIX)"
@@ -91,7 +96,7 @@ $(SLURM_TREE)/.configured:
 	@build-aux/deps.sh $(B)/slurm
 
 # ---- the core library (pure C, libc only) --------------------------------
-$(B)/lib/%.o: lib/%.c $(wildcard lib/carbon/*.h) | $(B)/lib
+$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h) | $(B)/lib
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -c -o $@ $<
 
@@ -114,39 +119,71 @@ $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(LIBCARBON) -lpthread
+		$(LIBCARBON) -lpthread -lm
 
 $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 		plugins/sched_carbon/exports.map $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(LIBCARBON) -lpthread
+		$(LIBCARBON) -lpthread -lm
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
 		$(ADAPTER_OBJS) $(LIBCARBON) | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(ADAPTER_OBJS) $(LIBCARBON)
+		$(ADAPTER_OBJS) $(LIBCARBON) -lm
+
+# ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
+CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)
+
+$(B)/bin/carbon-sim: $(CARBON_SIM_SRCS) tools/carbon-sim/carbon-sim.h \
+		$(LIBCARBON) | $(B)/bin
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(LDFLAGS_BASE) -o $@ $(CARBON_SIM_SRCS) \
+		$(LIBCARBON) -lz -lm
+
+# The documented experiments on the shipped data (../shared/data): JSON in
+# $(B)/bench/carbon, then docs/results-carbon-sim.md regenerated from it.
+bench-carbon: $(B)/bin/carbon-sim
+	@tools/carbon-sim/bench.sh $(B)/bin/carbon-sim ../shared/data \
+		$(B)/bench/carbon docs/results-carbon-sim.md
 
 # ---- unit tests (cmocka) ---------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka
+	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka -lm
 
 test-unit: $(UNIT_BINS) check-layering check-exports test-fuzz-smoke
 	@set -e; for t in $(UNIT_BINS); do \
 		echo "== $$t"; $$t; done
 	@echo "unit tests: $(words $(UNIT_BINS)) programs passed"
 
+# ---- benchmarks (report, never assert) -------------------------------------
+$(B)/bench/%: tests/bench/%.c $(LIBCARBON) | $(B)/bench
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lm
+
+bench: $(BENCH_BINS)
+	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+
 # ---- fuzzing (libFuzzer, ASan, UBSan) --------------------------------------
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Ilib -D_GNU_SOURCE \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/carbon/*.h) | $(B)/fuzz
+# The core is compiled once with the sanitizers and coverage hooks, then
+# linked into each target.
+FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
+
+$(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$@)
+	$(Q)$(CLANG) $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) | $(B)/fuzz
 	$(call say,FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) -lm
 
 # A few seconds each inside `make test`; `make fuzz` runs them for longer.
 test-fuzz-smoke: $(FUZZ_BINS)
@@ -215,12 +252,12 @@ install: all
 	$(if $(PROGRAMS),install -d $(DESTDIR)$(PREFIX)/bin)
 	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
 
-$(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov:
+$(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench:
 	@mkdir -p $@
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov
+	rm -rf $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench
 
 distclean:
 	rm -rf $(B)

@@ -1,0 +1,143 @@
+/*
+ * config_lookup.c: questions a parsed carbon.conf answers (carbon/config.h):
+ * records by name, a job's defaults, a zone's name at a provider, an
+ * ENTSO-E factor, the provider types' names and URLs.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "carbon/config_internal.h"
+
+static const void *find(const void *arr, size_t n, size_t size,
+			const char *name)
+{
+	for (size_t i = 0; name && i < n; i++) {
+		const char *rec = (const char *)arr + i * size;
+
+		if (!strcasecmp(rec, name))
+			return rec;
+	}
+	return NULL;
+}
+
+#define PEEK(fn, type, arr, count)                                           \
+	const struct type *fn(const struct carbon_config *cfg,               \
+			      const char *name)                              \
+	{                                                                    \
+		return cfg ? find(cfg->arr, cfg->count, sizeof(struct type), \
+				  name)                                      \
+			   : NULL;                                           \
+	}
+
+PEEK(carbon_config_cluster_peek, carbon_config_cluster, clusters, n_clusters)
+PEEK(carbon_config_zone_peek, carbon_config_zone, zones, n_zones)
+PEEK(carbon_config_provider_peek, carbon_config_provider, providers,
+     n_providers)
+PEEK(carbon_config_factors_peek, carbon_config_factors, tables, n_tables)
+PEEK(carbon_config_partition_peek, carbon_config_defaults, partitions,
+     n_partitions)
+PEEK(carbon_config_qos_peek, carbon_config_defaults, qos, n_qos)
+
+/* The first partition of the comma list that has defaults. */
+static const struct carbon_config_defaults *
+first_partition(const struct carbon_config *cfg, const char *list)
+{
+	char name[CARBON_CONFIG_NAME_BUF];
+
+	while (list && *list) {
+		size_t n = strcspn(list, ",");
+
+		if (n < sizeof(name)) {
+			const struct carbon_config_defaults *d;
+
+			memcpy(name, list, n);
+			name[n] = '\0';
+			d = carbon_config_partition_peek(cfg, name);
+			if (d)
+				return d;
+		}
+		list += n + (list[n] == ',');
+	}
+	return NULL;
+}
+
+void carbon_config_job_defaults(const struct carbon_config *cfg,
+				const char *partition, const char *qos,
+				struct carbon_config_job_defaults *out)
+{
+	const struct carbon_config_defaults *d[2];
+
+	if (!out)
+		return;
+	memset(out, 0, sizeof(*out));
+	if (!cfg)
+		return;
+	out->urgency = cfg->default_urgency;
+	/* the partition first, so that the QOS overrides it */
+	d[0] = first_partition(cfg, partition);
+	d[1] = carbon_config_qos_peek(cfg, qos);
+	for (int i = 0; i < 2; i++) {
+		if (d[i] && d[i]->has_urgency)
+			out->urgency = d[i]->urgency;
+		if (d[i] && d[i]->has_max_delay) {
+			out->has_max_delay = true;
+			out->max_delay = d[i]->max_delay;
+		}
+	}
+}
+
+const char *carbon_config_zone_area(const struct carbon_config_zone *zone,
+				    const char *provider)
+{
+	if (!zone)
+		return NULL;
+	for (size_t i = 0; provider && i < zone->n_areas; i++) {
+		if (!strcasecmp(zone->areas[i].provider, provider))
+			return zone->areas[i].area;
+	}
+	return zone->name;
+}
+
+double carbon_config_factor(const struct carbon_config_factors *table,
+			    const char *psr)
+{
+	int k;
+
+	if (!table)
+		return CARBON_CONFIG_WORLD_INTENSITY;
+	if (psr && psr[0] == 'B' && psr[1] >= '0' && psr[1] <= '9' &&
+	    psr[2] >= '0' && psr[2] <= '9' && !psr[3]) {
+		k = (psr[1] - '0') * 10 + (psr[2] - '0');
+		if (k >= 1 && k <= CARBON_CONFIG_PSR_MAX)
+			return table->factor[k - 1];
+	}
+	return table->other;
+}
+
+const char *carbon_config_provider_type_name(enum carbon_config_provider_type t)
+{
+	if (t == CARBON_CONFIG_PROVIDER_NONE)
+		return "none";
+	for (const struct config_word *w = config_provider_types; w->name;
+	     w++) {
+		if (w->value == (int)t)
+			return w->name;
+	}
+	return "unknown";
+}
+
+const char *carbon_config_default_url(enum carbon_config_provider_type t)
+{
+	switch (t) {
+	case CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS:
+		return "https://api.electricitymap.org/v3/";
+	case CARBON_CONFIG_PROVIDER_WATTTIME:
+		return "https://api.watttime.org";
+	case CARBON_CONFIG_PROVIDER_UKCI:
+		return "https://api.carbonintensity.org.uk";
+	case CARBON_CONFIG_PROVIDER_ENTSOE:
+		return "https://web-api.tp.entsoe.eu/api";
+	default:
+		return "";
+	}
+}

@@ -1,0 +1,129 @@
+/*
+ * libFuzzer target for carbon_config_parse() and plugin arguments: any
+ * bytes as carbon.conf, and their first line as an argument string, either
+ * fail with a negative code and a message that names where ("FILE:LINE: "
+ * or "ORIGIN: "), or give a config that keeps the promises of
+ * carbon/config.h: every name resolves, every chain is of the site's
+ * kind, every value is in its range.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "carbon/config.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_names(const struct carbon_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		const struct carbon_config_cluster *c = &cfg->clusters[i];
+
+		if (carbon_config_cluster_peek(cfg, c->name) != c ||
+		    (c->zone[0] && !carbon_config_zone_peek(cfg, c->zone)) ||
+		    (!c->zone[0] && !c->fallback_given) || c->pue < 1.0 ||
+		    c->pue > 3.0 || !(c->fallback_intensity >= 0.0) ||
+		    c->fallback_intensity > 5000.0)
+			abort();
+	}
+	for (size_t i = 0; i < cfg->n_zones; i++) {
+		const struct carbon_config_zone *z = &cfg->zones[i];
+
+		if (carbon_config_zone_peek(cfg, z->name) != z ||
+		    z->n_providers < 1 ||
+		    z->n_providers > CARBON_CONFIG_CHAIN_MAX ||
+		    !cfg->hmac_key_file[0])
+			abort();
+		for (size_t k = 0; k < z->n_providers; k++) {
+			const struct carbon_config_provider *p =
+				carbon_config_provider_peek(cfg,
+							    z->providers[k]);
+
+			if (!strcasecmp(z->providers[k], "static"))
+				continue;
+			if (!p || p->signal != cfg->signal ||
+			    p->basis != cfg->basis)
+				abort();
+		}
+		if (!carbon_config_zone_area(z, z->providers[0]))
+			abort();
+	}
+	for (size_t i = 0; i < cfg->n_providers; i++) {
+		const struct carbon_config_provider *p = &cfg->providers[i];
+
+		if (carbon_config_provider_peek(cfg, p->name) != p ||
+		    p->type == CARBON_CONFIG_PROVIDER_NONE ||
+		    (p->type == CARBON_CONFIG_PROVIDER_ENTSOE &&
+		     !carbon_config_factors_peek(cfg, p->factor_table)))
+			abort();
+	}
+}
+
+static void check_values(const struct carbon_config *cfg)
+{
+	struct carbon_config_job_defaults d;
+
+	if (cfg->redis_port < 1 || cfg->redis_port > 65535 ||
+	    cfg->metrics_port < 1 || cfg->metrics_port > 65535 ||
+	    cfg->snapshot_refresh < 5 || cfg->max_delay_limit < 0 ||
+	    cfg->max_delay_limit > 31 * 86400 ||
+	    !(cfg->min_saving_percent >= 0.0) ||
+	    cfg->min_saving_percent > 100.0 || !cfg->metrics_host[0])
+		abort();
+	for (size_t i = 0; i < cfg->n_tables; i++) {
+		double f = carbon_config_factor(&cfg->tables[i], "B04");
+
+		if (!(f >= 0.0 && f <= 5000.0))
+			abort();
+	}
+	carbon_config_job_defaults(
+		cfg, cfg->n_partitions ? cfg->partitions[0].name : NULL,
+		cfg->n_qos ? cfg->qos[0].name : NULL, &d);
+	if (d.has_max_delay && d.max_delay > cfg->max_delay_limit)
+		abort();
+}
+
+static void check(const struct carbon_config *cfg, int rc, const char *err,
+		  const char *prefix)
+{
+	if (rc) {
+		if (rc < CARBON_ERROR_LAST || rc > 0 ||
+		    strncmp(err, prefix, strlen(prefix)))
+			abort();
+		return;
+	}
+	check_names(cfg);
+	check_values(cfg);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct carbon_config *cfg = carbon_config_new();
+	const uint8_t *nl = memchr(data, '\n', size);
+	size_t n1 = nl ? (size_t)(nl - data) : size;
+	char err[512] = "", *line = malloc(n1 + 1);
+	int rc;
+
+	if (!cfg || !line)
+		abort();
+	rc = carbon_config_parse(cfg, (const char *)data, size, "f.conf", err,
+				 sizeof(err));
+	check(cfg, rc, err, "f.conf");
+	carbon_config_free(cfg);
+	/* the first line as plugin arguments, then the file over them */
+	memcpy(line, data, n1);
+	line[n1] = '\0';
+	cfg = carbon_config_new();
+	rc = carbon_config_parse_arg_string(cfg, line, "args", err,
+					    sizeof(err));
+	check(cfg, rc, err, "args: ");
+	if (!rc) {
+		rc = carbon_config_parse(cfg, (const char *)data, size,
+					 "f.conf", err, sizeof(err));
+		check(cfg, rc, err, "f.conf");
+	}
+	carbon_config_free(cfg);
+	free(line);
+	return 0;
+}

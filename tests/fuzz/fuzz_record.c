@@ -1,0 +1,68 @@
+/*
+ * libFuzzer target for carbon_record_decode(): any bytes either fail with
+ * a negative code and a "carbon record: " message, or decode to a record
+ * whose encoding is exactly the input (the form is canonical), with the
+ * signed bytes a prefix of the input, and which decodes to itself again.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carbon/record.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_same(const struct carbon_record *a,
+		       const struct carbon_record *b)
+{
+	if (strcmp(a->zone, b->zone) || strcmp(a->source, b->source) ||
+	    strcmp(a->key_id, b->key_id) || strcmp(a->sig, b->sig) ||
+	    a->signal != b->signal || a->basis != b->basis ||
+	    a->fetched_at != b->fetched_at ||
+	    a->generated_at != b->generated_at || a->stale != b->stale ||
+	    a->fallback != b->fallback || a->derived != b->derived ||
+	    a->n_points != b->n_points)
+		abort();
+	for (size_t i = 0; i < a->n_points; i++) {
+		if (a->points[i].t != b->points[i].t ||
+		    a->points[i].value != b->points[i].value ||
+		    a->points[i].is_forecast != b->points[i].is_forecast ||
+		    a->points[i].is_estimated != b->points[i].is_estimated)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *in = (const char *)data;
+	struct carbon_record *r = NULL, *again = NULL;
+	char err[256] = "", *out = NULL;
+	size_t signed_len = 0, n = 0, sl2 = 0;
+	int rc = carbon_record_decode(in, size, &r, &signed_len, err,
+				      sizeof(err));
+
+	if (rc) {
+		if (rc < CARBON_ERROR_LAST || rc > 0 ||
+		    strncmp(err, "carbon record: ", 15))
+			abort();
+		return 0;
+	}
+	if (signed_len > size || (signed_len < size && !r->sig[0]))
+		abort();
+	for (size_t i = 1; i < r->n_points; i++) {
+		if (r->points[i].t <= r->points[i - 1].t ||
+		    !(r->points[i].value >= 0.0))
+			abort();
+	}
+	if (carbon_record_encode_alloc(r, &out, &n, NULL, 0) || n != size ||
+	    memcmp(out, in, size))
+		abort();
+	if (carbon_record_decode(out, n, &again, &sl2, NULL, 0) ||
+	    sl2 != signed_len)
+		abort();
+	check_same(r, again);
+	free(out);
+	carbon_record_free(r);
+	carbon_record_free(again);
+	return 0;
+}
