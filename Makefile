@@ -55,6 +55,9 @@ LIBCARBON  := $(B)/lib/libcarbon.a
 # HMAC, files): they may use anything; lib/ may not.
 ADAPTER_SRCS := $(wildcard adapters/*.c)
 ADAPTER_OBJS := $(patsubst adapters/%.c,$(B)/adapters/%.o,$(ADAPTER_SRCS))
+# An archive, so each binary pulls only the adapters it uses (and links
+# only their libraries: OpenSSL for hmac, hiredis for redis...).
+ADAPTERS     := $(B)/adapters/libadapters.a
 
 PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
@@ -108,6 +111,10 @@ $(B)/adapters/%.o: adapters/%.c $(wildcard adapters/*.h lib/carbon/*.h) | $(B)/a
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters -c -o $@ $<
 
+$(ADAPTERS): $(ADAPTER_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 # ---- Slurm plugins ---------------------------------------------------------
 # Plugins export only what Slurm looks up (see each exports.map); libcarbon is
 # linked in statically and hidden.  Do not link -lslurm: the daemons and
@@ -130,10 +137,10 @@ $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
-		$(ADAPTER_OBJS) $(LIBCARBON) | $(B)/plugins
+		$(ADAPTERS) $(LIBCARBON) | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(ADAPTER_OBJS) $(LIBCARBON) -lm
+		$(ADAPTERS) $(LIBCARBON) -lm
 
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)

@@ -20,6 +20,8 @@ pkgs=(
 	# The cache daemon and its store
 	redis-server redis-tools libhiredis-dev libcurl4-openssl-dev
 	libjson-c-dev libssl-dev libmicrohttpd-dev libxml2-dev
+	# carbon-sim reads gzip workloads (SWF archive logs)
+	zlib1g-dev
 	# Build, test, coverage, fuzzing
 	make gcc clang pkg-config dpkg-dev libcmocka-dev gcovr bats
 	clang-format procps iproute2 psmisc

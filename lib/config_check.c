@@ -144,15 +144,15 @@ int config_check_qos(struct config_parse *ps, void *rec, uint64_t given)
 /* ---- the whole config --------------------------------------------------- */
 
 /* Where a global key was set: its line in this file, or this pass. */
-static int global_error(struct config_parse *ps, const char *key,
+static int global_error(struct config_parse *ps, int code, const char *key,
 			const char *msg)
 {
 	int i = config_key_find(&config_globals, key);
 
 	if (ps->file && i >= 0 && ps->key_line[i])
-		return config_error_at(ps, ps->key_line[i], CARBON_EINVAL,
-				       "%s: %s", key, msg);
-	return config_error(ps, CARBON_EINVAL, "%s: %s", key, msg);
+		return config_error_at(ps, ps->key_line[i], code, "%s: %s", key,
+				       msg);
+	return config_error(ps, code, "%s: %s", key, msg);
 }
 
 static int check_globals(struct config_parse *ps)
@@ -160,7 +160,7 @@ static int check_globals(struct config_parse *ps)
 	const struct carbon_config *cfg = ps->cfg;
 
 	if (cfg->redis_user[0] && !cfg->redis_password_file[0])
-		return global_error(ps, "RedisUser",
+		return global_error(ps, CARBON_EINVAL, "RedisUser",
 				    "needs RedisPasswordFile=PATH (an ACL "
 				    "user always has a password)");
 	if (cfg->n_zones && !cfg->hmac_key_file[0])
@@ -169,6 +169,28 @@ static int check_globals(struct config_parse *ps)
 				       "defined (cache records are signed); "
 				       "add HmacKeyFile=PATH");
 	return 0;
+}
+
+/* FlexibleMaxDelay: at most MaxDelayLimit; unset, 1d or the limit. */
+static int check_flexible(struct config_parse *ps)
+{
+	struct carbon_config *cfg = ps->cfg;
+	char msg[160];
+
+	if (!cfg->flexible_max_delay_given) {
+		cfg->flexible_max_delay = cfg->max_delay_limit < 86400
+						  ? cfg->max_delay_limit
+						  : 86400;
+		return 0;
+	}
+	if (cfg->flexible_max_delay <= cfg->max_delay_limit)
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "%llds is above MaxDelayLimit (%llds); lower it or raise "
+		 "MaxDelayLimit",
+		 (long long)cfg->flexible_max_delay,
+		 (long long)cfg->max_delay_limit);
+	return global_error(ps, CARBON_ERANGE, "FlexibleMaxDelay", msg);
 }
 
 static void resolve_tables(struct carbon_config *cfg)
@@ -188,17 +210,17 @@ static int resolve_provider(struct config_parse *ps,
 {
 	const struct carbon_config_factors *t;
 
-	p->signal = CARBON_RECORD_SIGNAL_AVERAGE;
+	p->signal = CARBON_SIGNAL_AVERAGE;
 	switch (p->type) {
 	case CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS:
 		p->basis = p->emission_factor_type;
 		break;
 	case CARBON_CONFIG_PROVIDER_WATTTIME:
 		p->signal = p->signal_type;
-		p->basis = CARBON_RECORD_BASIS_OPERATIONAL;
+		p->basis = CARBON_BASIS_OPERATIONAL;
 		break;
 	case CARBON_CONFIG_PROVIDER_UKCI:
-		p->basis = CARBON_RECORD_BASIS_DIRECT;
+		p->basis = CARBON_BASIS_DIRECT;
 		break;
 	case CARBON_CONFIG_PROVIDER_ENTSOE:
 		t = carbon_config_factors_peek(ps->cfg, p->factor_table);
@@ -246,10 +268,10 @@ static int check_link(struct config_parse *ps,
 			"Zone=%s: Providers: \"%s\" yields %s/%s data, but "
 			"the site ranks on Signal=%s Basis=%s; signals and "
 			"bases are never mixed",
-			z->name, name, carbon_record_signal_name(p->signal),
-			carbon_record_basis_name(p->basis),
-			carbon_record_signal_name(cfg->signal),
-			carbon_record_basis_name(cfg->basis));
+			z->name, name, carbon_signal_name(p->signal),
+			carbon_basis_name(p->basis),
+			carbon_signal_name(cfg->signal),
+			carbon_basis_name(cfg->basis));
 	return 0;
 }
 
@@ -303,6 +325,8 @@ int config_check_all(struct config_parse *ps)
 	struct carbon_config *cfg = ps->cfg;
 	int rc = check_globals(ps);
 
+	if (!rc)
+		rc = check_flexible(ps);
 	resolve_tables(cfg);
 	for (size_t i = 0; i < cfg->n_providers && !rc; i++)
 		rc = resolve_provider(ps, &cfg->providers[i]);

@@ -10,15 +10,15 @@
 #include "carbon/config_internal.h"
 
 const struct config_word config_signals[] = {
-	{"average", CARBON_RECORD_SIGNAL_AVERAGE},
-	{"marginal", CARBON_RECORD_SIGNAL_MARGINAL},
+	{"average", CARBON_SIGNAL_AVERAGE},
+	{"marginal", CARBON_SIGNAL_MARGINAL},
 	{NULL, 0},
 };
 
 const struct config_word config_bases[] = {
-	{"lifecycle", CARBON_RECORD_BASIS_LIFECYCLE},
-	{"direct", CARBON_RECORD_BASIS_DIRECT},
-	{"operational", CARBON_RECORD_BASIS_OPERATIONAL},
+	{"lifecycle", CARBON_BASIS_LIFECYCLE},
+	{"direct", CARBON_BASIS_DIRECT},
+	{"operational", CARBON_BASIS_OPERATIONAL},
 	{NULL, 0},
 };
 
@@ -49,14 +49,14 @@ static const struct config_word log_levels[] = {
 };
 
 static const struct config_word factor_types[] = {
-	{"lifecycle", CARBON_RECORD_BASIS_LIFECYCLE},
-	{"direct", CARBON_RECORD_BASIS_DIRECT},
+	{"lifecycle", CARBON_BASIS_LIFECYCLE},
+	{"direct", CARBON_BASIS_DIRECT},
 	{NULL, 0},
 };
 
 static const struct config_word watttime_signals[] = {
-	{"co2_moer", CARBON_RECORD_SIGNAL_MARGINAL},
-	{"co2_aoer", CARBON_RECORD_SIGNAL_AVERAGE},
+	{"co2_moer", CARBON_SIGNAL_MARGINAL},
+	{"co2_aoer", CARBON_SIGNAL_AVERAGE},
 	{NULL, 0},
 };
 
@@ -89,11 +89,18 @@ static const struct config_key global_keys[] = {
 	G("MinSavingPercent", CK_NUMBER, min_saving_percent, 0, 100, NULL, 0),
 	G("ReplanHysteresisPercent", CK_NUMBER, replan_hysteresis_percent, 0,
 	  100, NULL, 0),
+	G("SiblingSlackPercent", CK_NUMBER, sibling_slack_percent, 0, 1000,
+	  NULL, 0),
 	G("EcoThreshold", CK_NUMBER, eco_threshold, 0, 5000, NULL, 0),
 	G("Signal", CK_ENUM, signal, 0, 0, config_signals, 0),
 	G("Basis", CK_ENUM, basis, 0, 0, config_bases, 0),
 	G("DefaultUrgency", CK_ENUM, default_urgency, 0, 0, urgencies, 0),
 	G("MaxDelayLimit", CK_INTERVAL, max_delay_limit, 0, 31 * DAY, NULL, 0),
+	/* at most MaxDelayLimit, checked once both are known */
+	{"FlexibleMaxDelay", CK_INTERVAL,
+	 offsetof(struct carbon_config, flexible_max_delay), 0, 0, 31 * DAY,
+	 NULL, offsetof(struct carbon_config, flexible_max_delay_given), 0, 0,
+	 0, 0},
 	G("ForecastFallbackDays", CK_INT, forecast_fallback_days, 0, 28, NULL,
 	  0),
 	G("MetricsListen", CK_LISTEN, metrics_listen, 0, 0, NULL, 0),
@@ -251,10 +258,20 @@ static void init_provider(void *rec)
 
 	p->timeout = 10;
 	p->speed_up = 1;
-	p->signal_type = CARBON_RECORD_SIGNAL_MARGINAL;
+	p->emission_factor_type = CARBON_BASIS_LIFECYCLE;
+	p->signal_type = CARBON_SIGNAL_MARGINAL;
+	p->declared_signal = CARBON_SIGNAL_AVERAGE;
+	p->declared_basis = CARBON_BASIS_LIFECYCLE;
 	strcpy(p->time_column, "Datetime (UTC)");
 	strcpy(p->value_column, "Carbon Intensity gCO\xe2\x82\x82"
 				"eq/kWh (LCA)");
+}
+
+static void init_factors(void *rec)
+{
+	struct carbon_config_factors *t = rec;
+
+	t->basis = CARBON_BASIS_LIFECYCLE;
 }
 
 #define SECTION(start, what, keys, st, max, arr, count, init, check) \
@@ -282,7 +299,7 @@ static const struct config_section sec_provider =
 		init_provider, config_check_provider);
 static const struct config_section sec_factors = SECTION(
 	"EmissionFactors", "factor table", factor_keys, carbon_config_factors,
-	CARBON_CONFIG_TABLES_MAX, tables, n_tables, NULL, NULL);
+	CARBON_CONFIG_TABLES_MAX, tables, n_tables, init_factors, NULL);
 static const struct config_section sec_partition =
 	SECTION("PartitionDefaults", "partition", partition_keys,
 		carbon_config_defaults, CARBON_CONFIG_DEFAULTS_MAX, partitions,
@@ -309,11 +326,15 @@ void config_init_globals(struct carbon_config *cfg)
 	cfg->stale_after = 2 * 3600;
 	cfg->replan_interval = 5 * 60;
 	cfg->min_saving_percent = 5;
-	cfg->replan_hysteresis_percent = 2;
-	cfg->signal = CARBON_RECORD_SIGNAL_AVERAGE;
-	cfg->basis = CARBON_RECORD_BASIS_LIFECYCLE;
+	/* these equal CARBON_POLICY_PARAMS_DEFAULTS (tests/unit/test_config.c) */
+	cfg->replan_hysteresis_percent = 10;
+	cfg->sibling_slack_percent = 5;
+	cfg->eco_threshold = 0;
+	cfg->signal = CARBON_SIGNAL_AVERAGE;
+	cfg->basis = CARBON_BASIS_LIFECYCLE;
 	cfg->default_urgency = CARBON_URGENCY_NORMAL;
 	cfg->max_delay_limit = 86400;
+	cfg->flexible_max_delay = 86400;
 	cfg->forecast_fallback_days = 1;
 	strcpy(cfg->metrics_listen, "127.0.0.1:9550");
 	strcpy(cfg->metrics_host, "127.0.0.1");

@@ -1,12 +1,15 @@
 /*
  * config_lookup.c: questions a parsed carbon.conf answers (carbon/config.h):
- * records by name, a job's defaults, a zone's name at a provider, an
- * ENTSO-E factor, the provider types' names and URLs.
+ * records by name, a job's defaults, the policy's parameters, a cluster's
+ * power model, a zone's name at a provider, an ENTSO-E factor, the
+ * provider types' names and URLs.
  */
 #include <string.h>
 #include <strings.h>
 
 #include "carbon/config_internal.h"
+#include "carbon/footprint.h"
+#include "carbon/policy.h"
 
 static const void *find(const void *arr, size_t n, size_t size,
 			const char *name)
@@ -84,6 +87,42 @@ void carbon_config_job_defaults(const struct carbon_config *cfg,
 			out->max_delay = d[i]->max_delay;
 		}
 	}
+}
+
+void carbon_config_policy_params(const struct carbon_config *cfg,
+				 struct carbon_policy_params *out)
+{
+	const struct carbon_policy_params defaults =
+		CARBON_POLICY_PARAMS_DEFAULTS;
+
+	if (!out)
+		return;
+	*out = defaults;
+	if (!cfg)
+		return;
+	out->signal = cfg->signal;
+	out->basis = cfg->basis;
+	out->min_saving_pct = cfg->min_saving_percent;
+	out->hysteresis_pct = cfg->replan_hysteresis_percent;
+	out->sibling_slack_pct = cfg->sibling_slack_percent;
+	out->eco_threshold = cfg->eco_threshold;
+	out->flexible_max_delay = cfg->flexible_max_delay;
+}
+
+void carbon_config_cluster_power(const struct carbon_config_cluster *c,
+				 struct carbon_power_model *out)
+{
+	const struct carbon_power_model defaults = CARBON_POWER_MODEL_DEFAULTS;
+
+	if (!out)
+		return;
+	*out = defaults;
+	if (!c)
+		return;
+	out->w_per_core = c->core_power;
+	out->w_per_gpu = c->gpu_power;
+	out->w_per_gb = c->mem_power;
+	out->pue = c->pue;
 }
 
 const char *carbon_config_zone_area(const struct carbon_config_zone *zone,

@@ -15,28 +15,6 @@
 #include "carbon/record_internal.h"
 #include "carbon/timeparse.h"
 
-const char *const record_signal_names[RECORD_N_SIGNALS] = {
-	[CARBON_RECORD_SIGNAL_AVERAGE] = "average",
-	[CARBON_RECORD_SIGNAL_MARGINAL] = "marginal",
-};
-
-const char *const record_basis_names[RECORD_N_BASES] = {
-	[CARBON_RECORD_BASIS_LIFECYCLE] = "lifecycle",
-	[CARBON_RECORD_BASIS_DIRECT] = "direct",
-	[CARBON_RECORD_BASIS_OPERATIONAL] = "operational",
-};
-
-const char *carbon_record_signal_name(enum carbon_record_signal s)
-{
-	return (unsigned)s < RECORD_N_SIGNALS ? record_signal_names[s]
-					      : "unknown";
-}
-
-const char *carbon_record_basis_name(enum carbon_record_basis b)
-{
-	return (unsigned)b < RECORD_N_BASES ? record_basis_names[b] : "unknown";
-}
-
 struct carbon_record *carbon_record_new(size_t n_points)
 {
 	struct carbon_record *r;
@@ -185,9 +163,9 @@ static int check_header(const struct carbon_record *r, char *err, size_t errlen)
 	else if (!record_name_ok(r->key_id,
 				 strnlen(r->key_id, sizeof(r->key_id))))
 		bad = "key";
-	else if ((unsigned)r->signal >= RECORD_N_SIGNALS)
+	else if (!carbon_signal_is_known(r->signal))
 		bad = "signal";
-	else if ((unsigned)r->basis >= RECORD_N_BASES)
+	else if (!carbon_basis_is_known(r->basis))
 		bad = "basis";
 	else if (r->sig[0] &&
 		 !record_sig_ok(r->sig, strnlen(r->sig, sizeof(r->sig))))
@@ -212,7 +190,7 @@ static int check_header(const struct carbon_record *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int check_points(const struct carbon_record *r, char *err, size_t errlen)
+int record_check_points(const struct carbon_record *r, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < r->n_points; i++) {
 		const struct carbon_record_point *p = &r->points[i];
@@ -244,7 +222,7 @@ static void put_record(struct out *o, const struct carbon_record *r)
 
 	put(o, "%s v%d\n", CARBON_RECORD_MAGIC, CARBON_RECORD_VERSION);
 	put(o, "zone=%s\nsignal=%s\nbasis=%s\nsource=%s\nfetched_at=", r->zone,
-	    record_signal_names[r->signal], record_basis_names[r->basis],
+	    carbon_signal_name(r->signal), carbon_basis_name(r->basis),
 	    r->source);
 	put_time(o, r->fetched_at);
 	put(o, "\ngenerated_at=");
@@ -276,7 +254,7 @@ int carbon_record_encode(const struct carbon_record *r, char *buf, size_t len,
 					"arguments");
 	rc = check_header(r, err, errlen);
 	if (!rc)
-		rc = check_points(r, err, errlen);
+		rc = record_check_points(r, err, errlen);
 	if (rc)
 		return rc;
 	put_record(&o, r);

@@ -170,16 +170,25 @@ static bool parse_value(const char *s, size_t n, int64_t *milli)
 	return true;
 }
 
-static bool parse_enum(const char *s, size_t n, const char *const *names,
-		       size_t count, int *v)
+/* The known value 1..last (carbon/kind.h) spelled exactly s; 0 if none. */
+static int parse_kind(const char *s, size_t n, int last,
+		      const char *(*name)(int v))
 {
-	for (size_t i = 0; i < count; i++) {
-		if (strlen(names[i]) == n && !memcmp(s, names[i], n)) {
-			*v = (int)i;
-			return true;
-		}
+	for (int v = 1; v <= last; v++) {
+		if (strlen(name(v)) == n && !memcmp(s, name(v), n))
+			return v;
 	}
-	return false;
+	return 0;
+}
+
+static const char *signal_name(int v)
+{
+	return carbon_signal_name((enum carbon_signal)v);
+}
+
+static const char *basis_name(int v)
+{
+	return carbon_basis_name((enum carbon_basis)v);
 }
 
 static bool parse_flag(const char *s, size_t n, bool *v)
@@ -254,8 +263,6 @@ static int field_line(struct rd *d, int f, const char **v, size_t *vn)
 static bool parse_field(struct carbon_record *r, int f, const char *v, size_t n,
 			int64_t *scratch)
 {
-	int e;
-
 	switch (f) {
 	case F_ZONE:
 	case F_SOURCE:
@@ -268,16 +275,14 @@ static bool parse_field(struct carbon_record *r, int f, const char *v, size_t n,
 			  v, n);
 		return true;
 	case F_SIGNAL:
-		if (!parse_enum(v, n, record_signal_names, RECORD_N_SIGNALS,
-				&e))
-			return false;
-		r->signal = (enum carbon_record_signal)e;
-		return true;
+		/* case-sensitive: only the canonical spelling; never "unknown" */
+		r->signal = (enum carbon_signal)parse_kind(
+			v, n, CARBON_SIGNAL_LAST, signal_name);
+		return r->signal != CARBON_SIGNAL_UNKNOWN;
 	case F_BASIS:
-		if (!parse_enum(v, n, record_basis_names, RECORD_N_BASES, &e))
-			return false;
-		r->basis = (enum carbon_record_basis)e;
-		return true;
+		r->basis = (enum carbon_basis)parse_kind(
+			v, n, CARBON_BASIS_LAST, basis_name);
+		return r->basis != CARBON_BASIS_UNKNOWN;
 	case F_FETCHED:
 		return parse_time(v, n, &r->fetched_at);
 	case F_GENERATED:

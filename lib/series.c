@@ -74,8 +74,8 @@ int carbon_series_meta_check(const struct carbon_series_meta *meta, char *err,
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"series: internal error: bad "
 					"arguments");
-	if ((unsigned)meta->signal > CARBON_SIGNAL_MARGINAL ||
-	    (unsigned)meta->basis > CARBON_BASIS_OPERATIONAL ||
+	if ((unsigned)meta->signal > CARBON_SIGNAL_LAST ||
+	    (unsigned)meta->basis > CARBON_BASIS_LAST ||
 	    (unsigned)meta->origin > CARBON_SERIES_FALLBACK_FORECAST)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"series: signal, basis or origin "
@@ -272,10 +272,10 @@ int carbon_series_append_series(carbon_series *dst, const carbon_series *src,
 			err, errlen, CARBON_EINVAL,
 			"series: cannot append %s/%s values to a %s/%s "
 			"series",
-			carbon_series_signal_name(src->meta.signal),
-			carbon_series_basis_name(src->meta.basis),
-			carbon_series_signal_name(dst->meta.signal),
-			carbon_series_basis_name(dst->meta.basis));
+			carbon_signal_name(src->meta.signal),
+			carbon_basis_name(src->meta.basis),
+			carbon_signal_name(dst->meta.signal),
+			carbon_basis_name(dst->meta.basis));
 	rc = carbon_series_append_points(dst, src->pts, src->n, err, errlen);
 	if (rc)
 		return rc;
@@ -322,8 +322,8 @@ bool carbon_series_covers(const carbon_series *s, int64_t a, int64_t b)
 
 bool carbon_series_is_comparable(const carbon_series *a, const carbon_series *b)
 {
-	return a && b && a->meta.signal != CARBON_SIGNAL_UNKNOWN &&
-	       a->meta.basis != CARBON_BASIS_UNKNOWN &&
+	return a && b && carbon_signal_is_known(a->meta.signal) &&
+	       carbon_basis_is_known(a->meta.basis) &&
 	       a->meta.signal == b->meta.signal &&
 	       a->meta.basis == b->meta.basis;
 }
@@ -568,34 +568,13 @@ int carbon_series_best_window(const carbon_series *s, int64_t a, int64_t b,
 	return 0;
 }
 
-/* Names indexed by the enums' values, which start at 0 and are dense. */
-static const char *name_of(const char *const *names, size_t n, unsigned v)
-{
-	return v < n ? names[v] : "unknown";
-}
-
-const char *carbon_series_signal_name(enum carbon_signal signal)
-{
-	static const char *const names[] = {"unknown", "average", "marginal"};
-
-	return name_of(names, sizeof(names) / sizeof(names[0]),
-		       (unsigned)signal);
-}
-
-const char *carbon_series_basis_name(enum carbon_basis basis)
-{
-	static const char *const names[] = {"unknown", "lifecycle", "direct",
-					    "operational"};
-
-	return name_of(names, sizeof(names) / sizeof(names[0]),
-		       (unsigned)basis);
-}
-
 const char *carbon_series_origin_name(enum carbon_series_origin origin)
 {
+	/* indexed by the enum's values, which start at 0 and are dense */
 	static const char *const names[] = {"provided", "resampled",
 					    "fallback forecast"};
 
-	return name_of(names, sizeof(names) / sizeof(names[0]),
-		       (unsigned)origin);
+	return (unsigned)origin < sizeof(names) / sizeof(names[0])
+		       ? names[origin]
+		       : "unknown";
 }

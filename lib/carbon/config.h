@@ -45,13 +45,20 @@
  *   ReplanInterval=INTERVAL 5m; 1m-1d: re-planning of pending jobs
  *   MinSavingPercent=P     5; 0-100: defer or move a job only if that
  *                          saves at least P % of its expected gCO2e
- *   ReplanHysteresisPercent=P 2; 0-100: re-plan only for a further P %
+ *   ReplanHysteresisPercent=P 10; 0-100: move a planned job only when the
+ *                          new plan saves a further P %
+ *   SiblingSlackPercent=P  5; 0-1000: a job starting now keeps every
+ *                          cluster whose run-now cost is within P % of
+ *                          the chosen one's
  *   EcoThreshold=G         0 (off); 0-5000 gCO2eq/kWh: above it,
  *                          non-critical jobs get the cluster's Eco* settings
  *   Signal=average|marginal          average; the signal the site ranks on
- *   Basis=lifecycle|direct|operational   lifecycle
+ *   Basis=lifecycle|direct|operational   lifecycle (carbon/kind.h)
  *   DefaultUrgency=critical|normal|flexible   normal
  *   MaxDelayLimit=INTERVAL 1d; 0-31d: no job waits longer for cleaner power
+ *   FlexibleMaxDelay=INTERVAL  1d, or MaxDelayLimit when that is shorter;
+ *                          0 to MaxDelayLimit: how long a flexible job
+ *                          without its own deadline or max delay may wait
  *   ForecastFallbackDays=N 1; 0-28: without a provider forecast, repeat
  *                          the last N days of history (0: no forecast)
  *   MetricsListen=HOST:PORT 127.0.0.1:9550; [IPv6]:PORT for IPv6
@@ -143,8 +150,11 @@
 #include <stdint.h>
 
 #include "carbon/error.h"
-#include "carbon/record.h"
+#include "carbon/kind.h"
 #include "carbon/tags.h"
+
+struct carbon_policy_params; /* carbon/policy.h */
+struct carbon_power_model;   /* carbon/footprint.h */
 
 #define CARBON_CONFIG_BYTES_MAX	      (1024 * 1024)
 #define CARBON_CONFIG_LINE_MAX	      2048
@@ -217,8 +227,8 @@ struct carbon_config_provider {
 	char name[CARBON_CONFIG_NAME_BUF];
 	enum carbon_config_provider_type type;
 	/* what its data is, resolved from the type and keys (see above) */
-	enum carbon_record_signal signal;
-	enum carbon_record_basis basis;
+	enum carbon_signal signal;
+	enum carbon_basis basis;
 	char url[CARBON_CONFIG_PATH_BUF]; /* the type's default if not given */
 	char token_file[CARBON_CONFIG_PATH_BUF];
 	char user[CARBON_CONFIG_NAME_BUF];
@@ -235,15 +245,15 @@ struct carbon_config_provider {
 	double speed_up;
 	unsigned line;
 	/* the raw keys, kept so that a re-check resolves the same way */
-	enum carbon_record_basis emission_factor_type;
-	enum carbon_record_signal signal_type;
-	enum carbon_record_signal declared_signal;
-	enum carbon_record_basis declared_basis;
+	enum carbon_basis emission_factor_type;
+	enum carbon_signal signal_type;
+	enum carbon_signal declared_signal;
+	enum carbon_basis declared_basis;
 };
 
 struct carbon_config_factors {
 	char name[CARBON_CONFIG_NAME_BUF];
-	enum carbon_record_basis basis;
+	enum carbon_basis basis;
 	/* factor[k] for code B(k+1); codes not given hold Default */
 	double factor[CARBON_CONFIG_PSR_MAX];
 	double other; /* Default=, for codes outside B01..B25 */
@@ -282,11 +292,14 @@ struct carbon_config {
 	int64_t replan_interval;
 	double min_saving_percent;
 	double replan_hysteresis_percent;
+	double sibling_slack_percent;
 	double eco_threshold; /* 0: eco mode off */
-	enum carbon_record_signal signal;
-	enum carbon_record_basis basis;
+	enum carbon_signal signal;
+	enum carbon_basis basis;
 	enum carbon_urgency default_urgency;
 	int64_t max_delay_limit;
+	int64_t flexible_max_delay;    /* resolved: <= max_delay_limit */
+	bool flexible_max_delay_given; /* FlexibleMaxDelay was set */
 	int forecast_fallback_days;
 	char metrics_listen[CARBON_CONFIG_HOST_MAX + 8]; /* as written */
 	char metrics_host[CARBON_CONFIG_HOST_MAX + 1];	 /* without [] */
@@ -384,6 +397,24 @@ const char *carbon_config_zone_area(const struct carbon_config_zone *zone,
  */
 double carbon_config_factor(const struct carbon_config_factors *table,
 			    const char *psr);
+
+/*
+ * The policy's parameters from the site's keys: Signal, Basis,
+ * MinSavingPercent, ReplanHysteresisPercent, SiblingSlackPercent,
+ * EcoThreshold and FlexibleMaxDelay.  A default config yields exactly
+ * CARBON_POLICY_PARAMS_DEFAULTS; a NULL cfg yields them too.  out is
+ * always written (NULL out: nothing).
+ */
+void carbon_config_policy_params(const struct carbon_config *cfg,
+				 struct carbon_policy_params *out);
+
+/*
+ * The cluster's power model: CorePower, GpuPower, MemPower and PUE.  A
+ * cluster line without them (and a NULL c) yields
+ * CARBON_POWER_MODEL_DEFAULTS.  out is always written (NULL out: nothing).
+ */
+void carbon_config_cluster_power(const struct carbon_config_cluster *c,
+				 struct carbon_power_model *out);
 
 /* "electricitymaps", ...; "none" for NONE, "unknown" when out of range. */
 const char *

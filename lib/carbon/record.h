@@ -37,7 +37,9 @@
  * each once:
  *   zone=NAME          grid zone, [A-Za-z0-9_.-]{1,64}
  *   signal=average|marginal          never rank one against the other
- *   basis=lifecycle|direct|operational
+ *   basis=lifecycle|direct|operational   (carbon_signal_name() and
+ *                      carbon_basis_name() of carbon/kind.h; "unknown"
+ *                      is never written or read)
  *   source=NAME        the provider (instance) that supplied the points
  *   fetched_at=TIME    when that provider answered
  *   generated_at=TIME  when this record was written; >= fetched_at
@@ -87,6 +89,8 @@
 #include <stdint.h>
 
 #include "carbon/error.h"
+#include "carbon/kind.h"
+#include "carbon/series.h"
 
 #define CARBON_RECORD_MAGIC   "carbon-record"
 #define CARBON_RECORD_VERSION 1
@@ -101,17 +105,6 @@
 /* Ten times coal: anything above is a provider or conversion error. */
 #define CARBON_RECORD_VALUE_MAX 100000.0
 
-enum carbon_record_signal {
-	CARBON_RECORD_SIGNAL_AVERAGE = 0,
-	CARBON_RECORD_SIGNAL_MARGINAL,
-};
-
-enum carbon_record_basis {
-	CARBON_RECORD_BASIS_LIFECYCLE = 0,
-	CARBON_RECORD_BASIS_DIRECT,
-	CARBON_RECORD_BASIS_OPERATIONAL,
-};
-
 struct carbon_record_point {
 	int64_t t;    /* seconds since the epoch, UTC */
 	double value; /* gCO2eq/kWh */
@@ -121,8 +114,8 @@ struct carbon_record_point {
 
 struct carbon_record {
 	char zone[CARBON_RECORD_NAME_MAX + 1];
-	enum carbon_record_signal signal;
-	enum carbon_record_basis basis;
+	enum carbon_signal signal; /* known: never UNKNOWN (carbon/kind.h) */
+	enum carbon_basis basis;
 	char source[CARBON_RECORD_NAME_MAX + 1];
 	int64_t fetched_at;   /* seconds since the epoch */
 	int64_t generated_at; /* seconds since the epoch */
@@ -137,8 +130,9 @@ struct carbon_record {
 
 /*
  * A zeroed record with room for n_points points (n_points set, points
- * zeroed); NULL when n_points is 0 or above CARBON_RECORD_POINTS_MAX, or
- * on allocation failure.
+ * zeroed; signal and basis UNKNOWN, which encode refuses until set); NULL
+ * when n_points is 0 or above CARBON_RECORD_POINTS_MAX, or on allocation
+ * failure.
  */
 struct carbon_record *carbon_record_new(size_t n_points);
 
@@ -149,8 +143,9 @@ void carbon_record_free(struct carbon_record *r);
  * Write r's canonical form, with its sig line when r->sig is not empty,
  * into buf (len bytes) followed by a NUL.  *used receives the length
  * without the NUL, also when buf is too small (then CARBON_ETOOLONG, and
- * len >= *used + 1 will do).  Returns 0, CARBON_EINVAL (a name, sig or
- * enum is malformed, generated_at < fetched_at, or times not increasing)
+ * len >= *used + 1 will do).  Returns 0, CARBON_EINVAL (a name or sig is
+ * malformed, signal or basis is UNKNOWN or out of range, generated_at <
+ * fetched_at, or times not increasing)
  * or CARBON_ERANGE (a time outside 1970..9999, a value negative, NaN,
  * infinite or above CARBON_RECORD_VALUE_MAX, or no or too many points).
  */
@@ -189,8 +184,33 @@ int64_t carbon_record_age(const struct carbon_record *r);
 int carbon_record_key_name(const char *prefix, const char *zone, char *buf,
 			   size_t len) CARBON_MUST_CHECK;
 
-/* Lowercase wire names ("average", "lifecycle", ...); "unknown" if bad. */
-const char *carbon_record_signal_name(enum carbon_record_signal s);
-const char *carbon_record_basis_name(enum carbon_record_basis b);
+/*
+ * A new series (through alloc; NULL: libc) holding r's points and what
+ * they are: meta signal, basis, source and fetched_at from r; origin
+ * FALLBACK_FORECAST when r->derived (carbon-cached made points up), else
+ * PROVIDED; default_span 0.  Each point keeps is_forecast and
+ * is_estimated.  Returns 0 with *out set, CARBON_EINVAL (NULL, signal or
+ * basis UNKNOWN, times not increasing), CARBON_ERANGE (no or too many
+ * points, a time or value out of range) or CARBON_ENOMEM; *out only on
+ * success.  The caller frees *out with carbon_series_free().
+ */
+int carbon_record_to_series(const struct carbon_record *r,
+			    const struct carbon_series_allocator *alloc,
+			    carbon_series **out, char *err,
+			    size_t errlen) CARBON_MUST_CHECK;
+
+/*
+ * A new record (carbon_record_free()) of s's points for zone, written at
+ * generated_at: signal, basis, source and fetched_at from s's meta;
+ * derived when s's origin is FALLBACK_FORECAST; stale and fallback false,
+ * key_id and sig empty (the writer sets them before it signs).  Returns 0
+ * with *out set; CARBON_EINVAL (NULL, signal or basis UNKNOWN, zone or
+ * source not a record name, fetched_at 0 (unknown), generated_at before
+ * it); CARBON_ERANGE (no points or more than CARBON_RECORD_POINTS_MAX,
+ * generated_at outside 1970..9999); CARBON_ENOMEM.  *out only on success.
+ */
+int carbon_record_from_series(const carbon_series *s, const char *zone,
+			      int64_t generated_at, struct carbon_record **out,
+			      char *err, size_t errlen) CARBON_MUST_CHECK;
 
 #endif

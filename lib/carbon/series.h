@@ -10,8 +10,9 @@
  *
  * Every value carries what it measures (struct carbon_series_meta): the
  * signal (average or marginal) and the basis (lifecycle, direct,
- * operational).  Values of different kinds must never be ranked against
- * each other: carbon_series_is_comparable() says when two series may be.
+ * operational), as carbon/kind.h spells them.  Values of different kinds
+ * must never be ranked against each other: carbon_series_is_comparable()
+ * says when two series may be.
  *
  * Means are time-weighted: the exact integral of the step function over
  * [a, b) divided by b - a, partial overlaps counted by their seconds.  The
@@ -35,6 +36,7 @@
 #include <stdint.h>
 
 #include "carbon/error.h"
+#include "carbon/kind.h"
 
 /* Bound on points in one series: ten years hourly, a year every 30 s. */
 #define CARBON_SERIES_MAX_POINTS ((size_t)1 << 20)
@@ -44,24 +46,10 @@
 #define CARBON_SERIES_DEFAULT_SPAN 3600
 /* Longest default_span and resample/forecast cadence: one week. */
 #define CARBON_SERIES_SPAN_MAX (INT64_C(7) * 86400)
-/* Bytes in meta.source, without the NUL. */
-#define CARBON_SERIES_SOURCE_MAX 31
+/* Bytes in meta.source, without the NUL: a record's source fits. */
+#define CARBON_SERIES_SOURCE_MAX 64
 /* Most days a seasonal-naive forecast may take the median over. */
 #define CARBON_SERIES_FORECAST_DAYS_MAX 28
-
-/* Zero is "unknown": a zeroed meta is never comparable with anything. */
-enum carbon_signal {
-	CARBON_SIGNAL_UNKNOWN = 0,
-	CARBON_SIGNAL_AVERAGE,
-	CARBON_SIGNAL_MARGINAL,
-};
-
-enum carbon_basis {
-	CARBON_BASIS_UNKNOWN = 0,
-	CARBON_BASIS_LIFECYCLE,
-	CARBON_BASIS_DIRECT,
-	CARBON_BASIS_OPERATIONAL,
-};
 
 /* Where the values came from, so a caller can say "fallback forecast". */
 enum carbon_series_origin {
@@ -70,6 +58,7 @@ enum carbon_series_origin {
 	CARBON_SERIES_FALLBACK_FORECAST, /* carbon_series_forecast_seasonal() */
 };
 
+/* Zero is "unknown" (carbon/kind.h): a zeroed meta is never comparable. */
 struct carbon_series_meta {
 	enum carbon_signal signal;
 	enum carbon_basis basis;
@@ -253,9 +242,10 @@ int carbon_series_forecast_seasonal(const carbon_series *hist, int64_t from,
 				    carbon_series **out, char *err,
 				    size_t errlen) CARBON_MUST_CHECK;
 
-/* Short static names for messages and logs; never NULL. */
-const char *carbon_series_signal_name(enum carbon_signal signal);
-const char *carbon_series_basis_name(enum carbon_basis basis);
+/*
+ * Short static names for messages and logs; never NULL.  (Signal and
+ * basis names: carbon_signal_name(), carbon_basis_name().)
+ */
 const char *carbon_series_origin_name(enum carbon_series_origin origin);
 
 #endif

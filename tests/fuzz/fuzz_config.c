@@ -4,7 +4,8 @@
  * fail with a negative code and a message that names where ("FILE:LINE: "
  * or "ORIGIN: "), or give a config that keeps the promises of
  * carbon/config.h: every name resolves, every chain is of the site's
- * kind, every value is in its range.
+ * kind, every value is in its range, and the policy parameters and
+ * power models it yields are ones the policy and the footprint accept.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include <strings.h>
 
 #include "carbon/config.h"
+#include "carbon/footprint.h"
+#include "carbon/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,6 +85,41 @@ static void check_values(const struct carbon_config *cfg)
 		cfg->n_qos ? cfg->qos[0].name : NULL, &d);
 	if (d.has_max_delay && d.max_delay > cfg->max_delay_limit)
 		abort();
+	if (cfg->flexible_max_delay < 0 ||
+	    cfg->flexible_max_delay > cfg->max_delay_limit)
+		abort();
+}
+
+/* What the config hands the policy and the footprint, they accept. */
+static void check_ports(const struct carbon_config *cfg)
+{
+	const struct carbon_job_usage u = {.cores = 2,
+					   .cpu_usage = 1,
+					   .gpus = 1,
+					   .gpu_usage = 1,
+					   .mem_gb = 8};
+	const struct carbon_policy_job job = {
+		.urgency = CARBON_URGENCY_FLEXIBLE,
+		.now = 1700000000,
+		.runtime = 3600,
+		.usage = u,
+	};
+	struct carbon_policy_cluster cl = {.fallback_intensity = 100};
+	struct carbon_policy_params p;
+	struct carbon_policy_decision dec;
+	struct carbon_energy e;
+
+	carbon_config_policy_params(cfg, &p);
+	if (p.signal != cfg->signal || p.basis != cfg->basis ||
+	    p.flexible_max_delay != cfg->flexible_max_delay)
+		abort();
+	for (size_t i = 0; i < cfg->n_clusters; i++) {
+		carbon_config_cluster_power(&cfg->clusters[i], &cl.power);
+		if (carbon_footprint_energy_model(&cl.power, &u, 3600, &e, NULL,
+						  0) ||
+		    carbon_policy_decide(&p, &cl, 1, &job, &dec, NULL, 0))
+			abort();
+	}
 }
 
 static void check(const struct carbon_config *cfg, int rc, const char *err,
@@ -95,6 +133,7 @@ static void check(const struct carbon_config *cfg, int rc, const char *err,
 	}
 	check_names(cfg);
 	check_values(cfg);
+	check_ports(cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,8 +1,8 @@
 /*
  * Unit tests for carbon/config.h: a realistic carbon.conf (three clusters
  * es/no/cal in zones ES, NO and US-CAL-CISO, replayed from traces), every
- * key, every rejection with its line number, plugin arguments, lookups
- * and caps.
+ * key, every rejection with its line number, plugin arguments, lookups,
+ * the policy parameters and power models a config yields, and caps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "carbon/config.h"
+#include "carbon/footprint.h"
+#include "carbon/policy.h"
 
 #define TRACES "/work/shared/data/carbon/"
 
@@ -115,8 +117,8 @@ static void test_example_globals(void **state)
 	assert_true(cfg->min_saving_percent == 5.0);
 	assert_true(cfg->replan_hysteresis_percent == 2.5);
 	assert_true(cfg->eco_threshold == 400.0);
-	assert_int_equal(cfg->signal, CARBON_RECORD_SIGNAL_AVERAGE);
-	assert_int_equal(cfg->basis, CARBON_RECORD_BASIS_LIFECYCLE);
+	assert_int_equal(cfg->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(cfg->basis, CARBON_BASIS_LIFECYCLE);
 	assert_int_equal(cfg->default_urgency, CARBON_URGENCY_FLEXIBLE);
 	assert_int_equal(cfg->max_delay_limit, 2 * 86400);
 	assert_int_equal(cfg->forecast_fallback_days, 2);
@@ -207,8 +209,8 @@ static void test_example_providers(void **state)
 	assert_true(p->speed_up == 60.0);
 	assert_int_equal(p->poll_interval, 0);
 	assert_string_equal(p->url, "");
-	assert_int_equal(p->signal, CARBON_RECORD_SIGNAL_AVERAGE);
-	assert_int_equal(p->basis, CARBON_RECORD_BASIS_LIFECYCLE);
+	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(p->basis, CARBON_BASIS_LIFECYCLE);
 	p = carbon_config_provider_peek(cfg, "replay-no");
 	assert_string_equal(p->estimated_column, "Data Estimated");
 	assert_int_equal(p->trace_start,
@@ -223,7 +225,7 @@ static void test_example_providers(void **state)
 	assert_string_equal(p->factor_table, "IPCC2014");
 	assert_string_equal(p->url, "https://web-api.tp.entsoe.eu/api");
 	assert_int_equal(p->timeout, 20);
-	assert_int_equal(p->basis, CARBON_RECORD_BASIS_LIFECYCLE);
+	assert_int_equal(p->basis, CARBON_BASIS_LIFECYCLE);
 	assert_int_equal(p->line, 32);
 	p = carbon_config_provider_peek(cfg, "electricitymaps");
 	assert_string_equal(p->url, "https://api.example.org/v3/");
@@ -234,16 +236,16 @@ static void test_example_providers(void **state)
 	assert_string_equal(p->user, "carbon");
 	assert_string_equal(p->password_file, "/etc/wt.pass");
 	assert_string_equal(p->url, "https://api.watttime.org");
-	assert_int_equal(p->signal, CARBON_RECORD_SIGNAL_AVERAGE);
-	assert_int_equal(p->basis, CARBON_RECORD_BASIS_OPERATIONAL);
+	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(p->basis, CARBON_BASIS_OPERATIONAL);
 	p = carbon_config_provider_peek(cfg, "UK");
 	assert_string_equal(p->url, "https://api.carbonintensity.org.uk");
-	assert_int_equal(p->signal, CARBON_RECORD_SIGNAL_AVERAGE);
-	assert_int_equal(p->basis, CARBON_RECORD_BASIS_DIRECT);
+	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(p->basis, CARBON_BASIS_DIRECT);
 	p = carbon_config_provider_peek(cfg, "sdk");
 	assert_string_equal(p->url, "http://127.0.0.1:5073");
-	assert_int_equal(p->signal, CARBON_RECORD_SIGNAL_MARGINAL);
-	assert_int_equal(p->basis, CARBON_RECORD_BASIS_OPERATIONAL);
+	assert_int_equal(p->signal, CARBON_SIGNAL_MARGINAL);
+	assert_int_equal(p->basis, CARBON_BASIS_OPERATIONAL);
 	assert_string_equal(p->token_file, "/etc/sdk.token");
 	carbon_config_free(cfg);
 }
@@ -257,7 +259,7 @@ static void test_example_tables_defaults(void **state)
 	(void)state;
 	t = carbon_config_factors_peek(cfg, "ipcc2014");
 	assert_non_null(t);
-	assert_int_equal(t->basis, CARBON_RECORD_BASIS_LIFECYCLE);
+	assert_int_equal(t->basis, CARBON_BASIS_LIFECYCLE);
 	assert_true(carbon_config_factor(t, "B04") == 490.0);
 	assert_true(carbon_config_factor(t, "B14") == 12.0);
 	assert_true(carbon_config_factor(t, "B13") == 700.0); /* Default */
@@ -342,12 +344,15 @@ static void test_new_defaults(void **state)
 	assert_int_equal(cfg->stale_after, 7200);
 	assert_int_equal(cfg->replan_interval, 300);
 	assert_true(cfg->min_saving_percent == 5.0);
-	assert_true(cfg->replan_hysteresis_percent == 2.0);
+	assert_true(cfg->replan_hysteresis_percent == 10.0);
+	assert_true(cfg->sibling_slack_percent == 5.0);
 	assert_true(cfg->eco_threshold == 0.0);
-	assert_int_equal(cfg->signal, CARBON_RECORD_SIGNAL_AVERAGE);
-	assert_int_equal(cfg->basis, CARBON_RECORD_BASIS_LIFECYCLE);
+	assert_int_equal(cfg->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(cfg->basis, CARBON_BASIS_LIFECYCLE);
 	assert_int_equal(cfg->default_urgency, CARBON_URGENCY_NORMAL);
 	assert_int_equal(cfg->max_delay_limit, 86400);
+	assert_int_equal(cfg->flexible_max_delay, 86400);
+	assert_false(cfg->flexible_max_delay_given);
 	assert_int_equal(cfg->forecast_fallback_days, 1);
 	assert_string_equal(cfg->metrics_listen, "127.0.0.1:9550");
 	assert_int_equal(cfg->metrics_port, 9550);
@@ -360,6 +365,178 @@ static void test_new_defaults(void **state)
 }
 
 /* Forms that are accepted, one key at a time. */
+/* The policy's parameters, field by field. */
+static void assert_params_equal(const struct carbon_policy_params *a,
+				const struct carbon_policy_params *b)
+{
+	assert_int_equal(a->signal, b->signal);
+	assert_int_equal(a->basis, b->basis);
+	assert_true(a->min_saving_pct == b->min_saving_pct);
+	assert_true(a->hysteresis_pct == b->hysteresis_pct);
+	assert_true(a->sibling_slack_pct == b->sibling_slack_pct);
+	assert_true(a->eco_threshold == b->eco_threshold);
+	assert_int_equal(a->flexible_max_delay, b->flexible_max_delay);
+}
+
+static void test_policy_params_defaults(void **state)
+{
+	const struct carbon_policy_params want = CARBON_POLICY_PARAMS_DEFAULTS;
+	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_policy_params got;
+
+	(void)state;
+	/* a new config, an empty file, no config at all: the same */
+	memset(&got, 0xa5, sizeof(got));
+	carbon_config_policy_params(cfg, &got);
+	assert_params_equal(&got, &want);
+	carbon_config_free(cfg);
+	cfg = parse_ok("");
+	memset(&got, 0xa5, sizeof(got));
+	carbon_config_policy_params(cfg, &got);
+	assert_params_equal(&got, &want);
+	memset(&got, 0xa5, sizeof(got));
+	carbon_config_policy_params(NULL, &got);
+	assert_params_equal(&got, &want);
+	carbon_config_policy_params(cfg, NULL);
+	carbon_config_free(cfg);
+}
+
+static void test_policy_params(void **state)
+{
+	struct carbon_config *cfg = parse_ok(example);
+	struct carbon_policy_params p;
+	const struct carbon_policy_cluster cl = {
+		.name = "es",
+		.fallback_intensity = 100,
+		.power = CARBON_POWER_MODEL_DEFAULTS,
+	};
+	const struct carbon_policy_job job = {
+		.urgency = CARBON_URGENCY_FLEXIBLE,
+		.now = INT64_C(1700000000),
+		.runtime = 3600,
+		.usage = {.cores = 4, .cpu_usage = 1},
+	};
+	struct carbon_policy_decision d;
+	char err[256] = "";
+
+	(void)state;
+	carbon_config_policy_params(cfg, &p);
+	assert_int_equal(p.signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(p.basis, CARBON_BASIS_LIFECYCLE);
+	assert_true(p.min_saving_pct == 5.0);
+	assert_true(p.hysteresis_pct == 2.5);
+	assert_true(p.sibling_slack_pct == 5.0);
+	assert_true(p.eco_threshold == 400.0);
+	/* not given: 1d, within the example's MaxDelayLimit=2d */
+	assert_int_equal(p.flexible_max_delay, 86400);
+	/* what the config yields is what the policy accepts */
+	assert_int_equal(
+		carbon_policy_decide(&p, &cl, 1, &job, &d, err, sizeof(err)),
+		0);
+	carbon_config_free(cfg);
+	cfg = parse_ok("Signal=marginal Basis=operational "
+		       "MinSavingPercent=1 ReplanHysteresisPercent=100 "
+		       "SiblingSlackPercent=1000 EcoThreshold=5000 "
+		       "MaxDelayLimit=31d FlexibleMaxDelay=31d");
+	carbon_config_policy_params(cfg, &p);
+	assert_int_equal(p.signal, CARBON_SIGNAL_MARGINAL);
+	assert_int_equal(p.basis, CARBON_BASIS_OPERATIONAL);
+	assert_true(p.min_saving_pct == 1.0);
+	assert_true(p.hysteresis_pct == 100.0);
+	assert_true(p.sibling_slack_pct == 1000.0);
+	assert_true(p.eco_threshold == 5000.0);
+	assert_int_equal(p.flexible_max_delay, CARBON_MAX_DELAY_LIMIT);
+	assert_int_equal(
+		carbon_policy_decide(&p, &cl, 1, &job, &d, err, sizeof(err)),
+		0);
+	carbon_config_free(cfg);
+}
+
+/* FlexibleMaxDelay: 1d or MaxDelayLimit when not given, else checked. */
+static void test_flexible_max_delay(void **state)
+{
+	struct carbon_config *cfg;
+	char err[512] = "";
+
+	(void)state;
+	cfg = parse_ok("MaxDelayLimit=6h");
+	assert_int_equal(cfg->flexible_max_delay, 6 * 3600);
+	carbon_config_free(cfg);
+	cfg = parse_ok("MaxDelayLimit=0");
+	assert_int_equal(cfg->flexible_max_delay, 0);
+	carbon_config_free(cfg);
+	cfg = parse_ok("MaxDelayLimit=3d");
+	assert_int_equal(cfg->flexible_max_delay, 86400);
+	carbon_config_free(cfg);
+	cfg = parse_ok("MaxDelayLimit=3d FlexibleMaxDelay=2d");
+	assert_int_equal(cfg->flexible_max_delay, 2 * 86400);
+	assert_true(cfg->flexible_max_delay_given);
+	/* a later argument that lowers the limit below it fails */
+	assert_int_equal(carbon_config_parse_arg_string(cfg, "MaxDelayLimit=1d",
+							"spank", err,
+							sizeof(err)),
+			 CARBON_ERANGE);
+	assert_string_equal(err, "spank: FlexibleMaxDelay: 172800s is above "
+				 "MaxDelayLimit (86400s); lower it or raise "
+				 "MaxDelayLimit");
+	carbon_config_free(cfg);
+	/* not given: derived again from the limit the arguments set */
+	cfg = parse_ok("MaxDelayLimit=3d");
+	assert_int_equal(carbon_config_parse_arg_string(cfg, "MaxDelayLimit=2h",
+							"spank", err,
+							sizeof(err)),
+			 0);
+	assert_int_equal(cfg->flexible_max_delay, 2 * 3600);
+	/* and given as an argument, it wins over the derived value */
+	assert_int_equal(
+		carbon_config_parse_arg_string(cfg, "FlexibleMaxDelay=30m",
+					       "spank", err, sizeof(err)),
+		0);
+	assert_int_equal(cfg->flexible_max_delay, 1800);
+	carbon_config_free(cfg);
+}
+
+static void assert_power_equal(const struct carbon_power_model *a,
+			       const struct carbon_power_model *b)
+{
+	assert_true(a->w_per_core == b->w_per_core);
+	assert_true(a->w_per_gpu == b->w_per_gpu);
+	assert_true(a->w_per_gb == b->w_per_gb);
+	assert_true(a->pue == b->pue);
+}
+
+static void test_cluster_power(void **state)
+{
+	const struct carbon_power_model defaults = CARBON_POWER_MODEL_DEFAULTS;
+	const struct carbon_power_model es = {.w_per_core = 12,
+					      .w_per_gpu = 200,
+					      .w_per_gb = 0.3725,
+					      .pue = 1.2};
+	const struct carbon_power_model custom = {
+		.w_per_core = 10, .w_per_gpu = 300, .w_per_gb = 0.08, .pue = 2};
+	struct carbon_config *cfg = parse_ok(example);
+	struct carbon_power_model m;
+
+	(void)state;
+	carbon_config_cluster_power(carbon_config_cluster_peek(cfg, "es"), &m);
+	assert_power_equal(&m, &es);
+	carbon_config_free(cfg);
+	/* a cluster line without power keys has Green Algorithms' defaults */
+	cfg = parse_ok("ClusterName=c FallbackIntensity=1\n"
+		       "ClusterName=d FallbackIntensity=1 PUE=2 CorePower=10 "
+		       "GpuPower=300 MemPower=0.08");
+	memset(&m, 0xa5, sizeof(m));
+	carbon_config_cluster_power(carbon_config_cluster_peek(cfg, "c"), &m);
+	assert_power_equal(&m, &defaults);
+	carbon_config_cluster_power(carbon_config_cluster_peek(cfg, "d"), &m);
+	assert_power_equal(&m, &custom);
+	memset(&m, 0xa5, sizeof(m));
+	carbon_config_cluster_power(NULL, &m);
+	assert_power_equal(&m, &defaults);
+	carbon_config_cluster_power(&cfg->clusters[0], NULL);
+	carbon_config_free(cfg);
+}
+
 static void test_accepted_forms(void **state)
 {
 	static const char *const ok[] = {
@@ -373,6 +550,11 @@ static void test_accepted_forms(void **state)
 		"MaxDelayLimit=0",
 		"MaxDelayLimit=31d",
 		"MaxDelayLimit=744:00:00",
+		"FlexibleMaxDelay=0",
+		"FlexibleMaxDelay=1d",
+		"MaxDelayLimit=31d FlexibleMaxDelay=31d",
+		"SiblingSlackPercent=0",
+		"SiblingSlackPercent=1000 ReplanHysteresisPercent=0",
 		"PollInterval=10s",
 		"PollInterval=24h",
 		"MinSavingPercent=0 EcoThreshold=5000",
@@ -535,6 +717,21 @@ static const struct bad_case bad_cases[] = {
 	{"MaxDelayLimit=32d", CARBON_ERANGE,
 	 "carbon.conf:1: MaxDelayLimit: "
 	 "\"32d\" is too long"},
+	{"FlexibleMaxDelay=32d", CARBON_ERANGE,
+	 "carbon.conf:1: FlexibleMaxDelay: \"32d\" is too long"},
+	{"FlexibleMaxDelay=90", CARBON_EINVAL,
+	 "carbon.conf:1: FlexibleMaxDelay: \"90\" needs a unit"},
+	{"FlexibleMaxDelay=25h", CARBON_ERANGE,
+	 "carbon.conf:1: FlexibleMaxDelay: 90000s is above MaxDelayLimit "
+	 "(86400s); lower it or raise MaxDelayLimit"},
+	{"MaxDelayLimit=3d\n\nFlexibleMaxDelay=4d", CARBON_ERANGE,
+	 "carbon.conf:3: FlexibleMaxDelay: 345600s is above MaxDelayLimit "
+	 "(259200s)"},
+	{"SiblingSlackPercent=1000.5", CARBON_ERANGE,
+	 "carbon.conf:1: SiblingSlackPercent: \"1000.5\" is out of range; "
+	 "use a number from 0 to 1000"},
+	{"SiblingSlackPercent=-5", CARBON_EINVAL,
+	 "carbon.conf:1: SiblingSlackPercent: \"-5\" is not a number"},
 	{"MinSavingPercent=101", CARBON_ERANGE,
 	 "carbon.conf:1: MinSavingPercent: \"101\" is out of range; use a "
 	 "number from 0 to 100"},
@@ -1263,6 +1460,10 @@ int main(void)
 		cmocka_unit_test(test_example_tables_defaults),
 		cmocka_unit_test(test_job_defaults),
 		cmocka_unit_test(test_new_defaults),
+		cmocka_unit_test(test_policy_params_defaults),
+		cmocka_unit_test(test_policy_params),
+		cmocka_unit_test(test_flexible_max_delay),
+		cmocka_unit_test(test_cluster_power),
 		cmocka_unit_test(test_accepted_forms),
 		cmocka_unit_test(test_rejections),
 		cmocka_unit_test(test_example_line_numbers),

@@ -1,7 +1,8 @@
 /*
  * Unit tests for carbon/record.h: the golden record, round trips, the
  * canonical form under single-byte changes, every decode rejection with its
- * line number, encode checks, buffer sizes and caps.
+ * line number, encode checks, buffer sizes and caps, and the conversions
+ * to and from an intensity series.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,8 +59,8 @@ static struct carbon_record *golden_record(void)
 	strcpy(r->source, "electricitymaps");
 	strcpy(r->key_id, "k1");
 	strcpy(r->sig, GOLDEN_SIG);
-	r->signal = CARBON_RECORD_SIGNAL_AVERAGE;
-	r->basis = CARBON_RECORD_BASIS_LIFECYCLE;
+	r->signal = CARBON_SIGNAL_AVERAGE;
+	r->basis = CARBON_BASIS_LIFECYCLE;
 	r->fetched_at = T0 + 7500;
 	r->generated_at = T0 + 7502;
 	memcpy(r->points, pts, sizeof(pts));
@@ -158,8 +159,8 @@ static struct carbon_record *random_record(uint64_t *seed, size_t n)
 	snprintf(r->zone, sizeof(r->zone), "Z%u", (unsigned)lcg(seed));
 	snprintf(r->source, sizeof(r->source), "src.%u", (unsigned)lcg(seed));
 	strcpy(r->key_id, "key-2026_1");
-	r->signal = (enum carbon_record_signal)(lcg(seed) % 2);
-	r->basis = (enum carbon_record_basis)(lcg(seed) % 3);
+	r->signal = (enum carbon_signal)(1 + lcg(seed) % CARBON_SIGNAL_LAST);
+	r->basis = (enum carbon_basis)(1 + lcg(seed) % CARBON_BASIS_LAST);
 	r->fetched_at = t;
 	r->generated_at = t + (int64_t)(lcg(seed) % 100000);
 	r->stale = lcg(seed) & 1;
@@ -334,6 +335,12 @@ static const struct bad_case bad_cases[] = {
 	{H1 "zone=ES\nsignal=Average\n", CARBON_EINVAL,
 	 "line 3: malformed value for \"signal\""},
 	{H1 "zone=ES\nsignal=average\nbasis=full\n", CARBON_EINVAL,
+	 "line 4: malformed value for \"basis\""},
+	{H1 "zone=ES\nsignal=unknown\n", CARBON_EINVAL,
+	 "line 3: malformed value for \"signal\""},
+	{H1 "zone=ES\nsignal=average\nbasis=unknown\n", CARBON_EINVAL,
+	 "line 4: malformed value for \"basis\""},
+	{H1 "zone=ES\nsignal=average\nbasis=Direct\n", CARBON_EINVAL,
 	 "line 4: malformed value for \"basis\""},
 	{HZ "fetched_at=2026-11-23 08:05:00Z\n", CARBON_EINVAL,
 	 "line 6: malformed value for \"fetched_at\""},
@@ -518,11 +525,19 @@ static void e_key(struct carbon_record *r)
 }
 static void e_signal(struct carbon_record *r)
 {
-	r->signal = (enum carbon_record_signal)7;
+	r->signal = (enum carbon_signal)7;
+}
+static void e_signal_unknown(struct carbon_record *r)
+{
+	r->signal = CARBON_SIGNAL_UNKNOWN;
 }
 static void e_basis(struct carbon_record *r)
 {
-	r->basis = (enum carbon_record_basis) - 1;
+	r->basis = (enum carbon_basis) - 1;
+}
+static void e_basis_unknown(struct carbon_record *r)
+{
+	r->basis = CARBON_BASIS_UNKNOWN;
 }
 static void e_sig(struct carbon_record *r)
 {
@@ -588,7 +603,9 @@ static const struct enc_case enc_cases[] = {
 	{e_source, CARBON_EINVAL, "carbon record: source is malformed"},
 	{e_key, CARBON_EINVAL, "carbon record: key is malformed"},
 	{e_signal, CARBON_EINVAL, "carbon record: signal is malformed"},
+	{e_signal_unknown, CARBON_EINVAL, "carbon record: signal is malformed"},
 	{e_basis, CARBON_EINVAL, "carbon record: basis is malformed"},
+	{e_basis_unknown, CARBON_EINVAL, "carbon record: basis is malformed"},
 	{e_sig, CARBON_EINVAL, "carbon record: sig is malformed"},
 	{e_sig_short, CARBON_EINVAL, "carbon record: sig is malformed"},
 	{e_fetched, CARBON_ERANGE,
@@ -692,6 +709,8 @@ static void test_caps(void **state)
 	strcpy(r->source, r->zone);
 	strcpy(r->key_id, r->zone);
 	memset(r->sig, 'f', CARBON_RECORD_SIG_LEN);
+	r->signal = CARBON_SIGNAL_LAST;
+	r->basis = CARBON_BASIS_LAST;
 	r->fetched_at = 0;
 	r->generated_at = INT64_C(253402300799);
 	for (size_t i = 0; i < r->n_points; i++) {
@@ -708,6 +727,371 @@ static void test_caps(void **state)
 	carbon_record_free(back);
 }
 
+/* ---- conversions to and from a series ----------------------------------- */
+
+static void check_same_points(const struct carbon_record *r,
+			      const carbon_series *s)
+{
+	const struct carbon_series_point *p = carbon_series_points_peek(s);
+
+	assert_int_equal(carbon_series_count(s), r->n_points);
+	for (size_t i = 0; i < r->n_points; i++) {
+		assert_int_equal(p[i].t, r->points[i].t);
+		assert_true(p[i].value == r->points[i].value);
+		assert_int_equal(p[i].is_forecast, r->points[i].is_forecast);
+		assert_int_equal(p[i].is_estimated, r->points[i].is_estimated);
+	}
+}
+
+static void test_to_series(void **state)
+{
+	struct carbon_record *r = golden_record();
+	const struct carbon_series_meta *m;
+	carbon_series *s = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 0);
+	m = carbon_series_meta_peek(s);
+	assert_int_equal(m->signal, CARBON_SIGNAL_AVERAGE);
+	assert_int_equal(m->basis, CARBON_BASIS_LIFECYCLE);
+	assert_int_equal(m->origin, CARBON_SERIES_PROVIDED);
+	assert_string_equal(m->source, "electricitymaps");
+	assert_int_equal(m->fetched_at, T0 + 7500);
+	check_same_points(r, s);
+	carbon_series_free(s);
+	/* a derived record is a fallback forecast; the kind goes along */
+	r->derived = true;
+	r->signal = CARBON_SIGNAL_MARGINAL;
+	r->basis = CARBON_BASIS_OPERATIONAL;
+	memset(r->source, 'x', CARBON_RECORD_NAME_MAX);
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 0);
+	m = carbon_series_meta_peek(s);
+	assert_int_equal(m->origin, CARBON_SERIES_FALLBACK_FORECAST);
+	assert_int_equal(m->signal, CARBON_SIGNAL_MARGINAL);
+	assert_int_equal(m->basis, CARBON_BASIS_OPERATIONAL);
+	assert_string_equal(m->source, r->source); /* 64 bytes: all of it */
+	carbon_series_free(s);
+	carbon_record_free(r);
+}
+
+/* The golden bytes, through a series and back, are the same bytes. */
+static void test_golden_via_series(void **state)
+{
+	struct carbon_record *r = decode_ok(GOLDEN, strlen(GOLDEN), NULL);
+	struct carbon_record *back = NULL;
+	carbon_series *s = NULL;
+	char err[256] = "", *text = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 0);
+	assert_int_equal(carbon_record_from_series(s, "ES", r->generated_at,
+						   &back, err, sizeof(err)),
+			 0);
+	/* the writer's part: the key, then the signature */
+	assert_string_equal(back->key_id, "");
+	assert_string_equal(back->sig, "");
+	assert_false(back->stale || back->fallback || back->derived);
+	strcpy(back->key_id, "k1");
+	assert_int_equal(carbon_record_encode_alloc(back, &text, &n, NULL, 0),
+			 0);
+	assert_string_equal(text, GOLDEN_SIGNED);
+	strcpy(back->sig, GOLDEN_SIG);
+	assert_true(same_record(r, back));
+	free(text);
+	carbon_series_free(s);
+	carbon_record_free(back);
+	carbon_record_free(r);
+}
+
+static void test_series_round_trips(void **state)
+{
+	uint64_t seed = 7;
+
+	(void)state;
+	for (int k = 0; k < 200; k++) {
+		struct carbon_record *r = random_record(&seed, 1 + k % 61);
+		struct carbon_record *back = NULL;
+		carbon_series *s = NULL, *again = NULL;
+		char err[256] = "";
+
+		/* what a series does not carry */
+		r->stale = r->fallback = false;
+		r->sig[0] = '\0';
+		if (r->fetched_at == 0)
+			r->fetched_at = r->generated_at = 1;
+		if (carbon_record_to_series(r, NULL, &s, err, sizeof(err)) ||
+		    carbon_record_from_series(s, r->zone, r->generated_at,
+					      &back, err, sizeof(err)))
+			fail_msg("case %d: %s", k, err);
+		strcpy(back->key_id, r->key_id);
+		assert_true(same_record(r, back));
+		/* and the series comes back from the record as it was */
+		assert_int_equal(carbon_record_to_series(back, NULL, &again,
+							 err, sizeof(err)),
+				 0);
+		assert_memory_equal(carbon_series_meta_peek(s),
+				    carbon_series_meta_peek(again),
+				    sizeof(struct carbon_series_meta));
+		check_same_points(r, again);
+		carbon_series_free(s);
+		carbon_series_free(again);
+		carbon_record_free(r);
+		carbon_record_free(back);
+	}
+}
+
+/* A fake allocator port: the fail_at-th resize fails (0: none does). */
+struct fake_alloc {
+	int fail_at;
+	int calls;
+	int live;
+};
+
+static void *fake_resize(void *ptr, size_t size, void *ctx)
+{
+	struct fake_alloc *f = ctx;
+
+	if (++f->calls == f->fail_at)
+		return NULL;
+	if (!ptr)
+		f->live++;
+	return realloc(ptr, size);
+}
+
+static void fake_release(void *ptr, void *ctx)
+{
+	struct fake_alloc *f = ctx;
+
+	f->live--;
+	free(ptr);
+}
+
+static void test_to_series_rejections(void **state)
+{
+	struct carbon_series_allocator half = {fake_resize, NULL, NULL};
+	struct carbon_record *r = golden_record();
+	carbon_series *s = (carbon_series *)r; /* a sentinel, never freed */
+	struct carbon_record_point *pts = r->points;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+		carbon_record_to_series(NULL, NULL, &s, err, sizeof(err)),
+		CARBON_EINVAL);
+	assert_string_equal(err,
+			    "carbon record: internal error: bad arguments");
+	assert_int_equal(carbon_record_to_series(r, NULL, NULL, NULL, 0),
+			 CARBON_EINVAL);
+	assert_int_equal(carbon_record_to_series(r, &half, &s, NULL, 0),
+			 CARBON_EINVAL);
+	r->signal = CARBON_SIGNAL_UNKNOWN;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 CARBON_EINVAL);
+	assert_string_equal(err, "carbon record: the record is "
+				 "unknown/lifecycle; a record needs a known "
+				 "signal and basis");
+	r->signal = CARBON_SIGNAL_AVERAGE;
+	r->basis = (enum carbon_basis)9;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 CARBON_EINVAL);
+	assert_string_equal(err, "carbon record: the record is "
+				 "average/unknown; a record needs a known "
+				 "signal and basis");
+	r->basis = CARBON_BASIS_DIRECT;
+	r->n_points = 0;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 CARBON_ERANGE);
+	assert_string_equal(err, "carbon record: 0 points; need 1 to 8192");
+	r->n_points = CARBON_RECORD_POINTS_MAX + 1;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, NULL, 0),
+			 CARBON_ERANGE);
+	r->n_points = 4;
+	r->points = NULL;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, NULL, 0),
+			 CARBON_ERANGE);
+	r->points = pts;
+	pts[2].t = pts[1].t;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, err, sizeof(err)),
+			 CARBON_EINVAL);
+	assert_string_equal(err, "carbon record: point 3: time not after "
+				 "point 2");
+	pts[2].t = pts[1].t + 60;
+	pts[0].value = 0.0 / 0.0;
+	assert_int_equal(carbon_record_to_series(r, NULL, &s, NULL, 0),
+			 CARBON_ERANGE);
+	assert_ptr_equal(s, (carbon_series *)r); /* *out untouched */
+	carbon_record_free(r);
+}
+
+static void test_to_series_no_memory(void **state)
+{
+	struct carbon_record *r = golden_record();
+	struct fake_alloc fa = {0};
+	struct carbon_series_allocator port = {fake_resize, fake_release, &fa};
+	carbon_series *s = NULL;
+	char err[256];
+	int k, rc;
+
+	(void)state;
+	for (k = 1;; k++) {
+		fa = (struct fake_alloc){.fail_at = k};
+		rc = carbon_record_to_series(r, &port, &s, err, sizeof(err));
+		if (!rc)
+			break;
+		assert_int_equal(rc, CARBON_ENOMEM);
+		assert_non_null(strstr(err, "out of memory"));
+		assert_null(s);
+		assert_int_equal(fa.live, 0);
+	}
+	assert_true(k > 2); /* the series, then its points */
+	check_same_points(r, s);
+	carbon_series_free(s);
+	assert_int_equal(fa.live, 0);
+	carbon_record_free(r);
+}
+
+/* A series of n hourly points from T0 with meta m. */
+static carbon_series *hourly(const struct carbon_series_meta *m, size_t n)
+{
+	carbon_series *s = carbon_series_new(m, NULL);
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++) {
+		struct carbon_series_point p = {T0 + (int64_t)i * 3600,
+						100.0 + (double)i, i % 2 == 1,
+						i % 3 == 0};
+
+		assert_int_equal(carbon_series_append(s, &p, NULL, 0), 0);
+	}
+	return s;
+}
+
+static void test_from_series(void **state)
+{
+	const struct carbon_series_meta m = {
+		.signal = CARBON_SIGNAL_MARGINAL,
+		.basis = CARBON_BASIS_OPERATIONAL,
+		.origin = CARBON_SERIES_FALLBACK_FORECAST,
+		.source = "watttime.CAISO_NORTH",
+		.fetched_at = T0 + 100,
+	};
+	carbon_series *s = hourly(&m, 5), *again = NULL;
+	struct carbon_record *r = NULL;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(carbon_record_from_series(s, "US-CAL-CISO", T0 + 160,
+						   &r, err, sizeof(err)),
+			 0);
+	assert_string_equal(r->zone, "US-CAL-CISO");
+	assert_string_equal(r->source, "watttime.CAISO_NORTH");
+	assert_int_equal(r->signal, CARBON_SIGNAL_MARGINAL);
+	assert_int_equal(r->basis, CARBON_BASIS_OPERATIONAL);
+	assert_int_equal(r->fetched_at, T0 + 100);
+	assert_int_equal(r->generated_at, T0 + 160);
+	assert_true(r->derived);
+	check_same_points(r, s);
+	assert_int_equal(
+		carbon_record_to_series(r, NULL, &again, err, sizeof(err)), 0);
+	assert_int_equal(carbon_series_meta_peek(again)->origin,
+			 CARBON_SERIES_FALLBACK_FORECAST);
+	carbon_series_free(again);
+	carbon_record_free(r);
+	carbon_series_free(s);
+}
+
+static void check_from(const carbon_series *s, const char *zone,
+		       int64_t generated_at, int code, const char *msg)
+{
+	struct carbon_record *r = NULL;
+	char err[256] = "";
+	int rc = carbon_record_from_series(s, zone, generated_at, &r, err,
+					   sizeof(err));
+
+	if (rc != code || !strstr(err, msg) || r)
+		fail_msg("zone %s: rc %d, err \"%s\"", zone ? zone : "NULL", rc,
+			 err);
+}
+
+static void test_from_series_rejections(void **state)
+{
+	struct carbon_series_meta m = {
+		.signal = CARBON_SIGNAL_AVERAGE,
+		.basis = CARBON_BASIS_LIFECYCLE,
+		.source = "electricitymaps",
+		.fetched_at = T0,
+	};
+	struct carbon_record *r = NULL;
+	carbon_series *s = hourly(&m, 2), *bad;
+	char zone65[CARBON_RECORD_NAME_MAX + 2];
+
+	(void)state;
+	check_from(NULL, "ES", T0, CARBON_EINVAL, "internal error");
+	check_from(s, NULL, T0, CARBON_EINVAL, "internal error");
+	assert_int_equal(carbon_record_from_series(s, "ES", T0, NULL, NULL, 0),
+			 CARBON_EINVAL);
+	check_from(s, "", T0, CARBON_EINVAL,
+		   "carbon record: zone \"\" is not 1-64 of [A-Za-z0-9_.-]");
+	check_from(s, "E S", T0, CARBON_EINVAL, "zone \"E S\" is not");
+	memset(zone65, 'Z', sizeof(zone65) - 1);
+	zone65[sizeof(zone65) - 1] = '\0';
+	check_from(s, zone65, T0, CARBON_EINVAL, "is not 1-64");
+	check_from(s, "ES", T0 - 1, CARBON_EINVAL,
+		   "carbon record: generated_at is before fetched_at");
+	check_from(s, "ES", INT64_C(253402300800), CARBON_ERANGE,
+		   "outside 1970..9999");
+	/* an empty series, one too long */
+	bad = carbon_series_new(&m, NULL);
+	check_from(bad, "ES", T0, CARBON_ERANGE,
+		   "carbon record: 0 points; need 1 to 8192");
+	carbon_series_free(bad);
+	bad = hourly(&m, CARBON_RECORD_POINTS_MAX + 1);
+	check_from(bad, "ES", T0, CARBON_ERANGE, "8193 points; need 1");
+	carbon_series_free(bad);
+	/* meta the record cannot carry */
+	m.signal = CARBON_SIGNAL_UNKNOWN;
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_EINVAL,
+		   "carbon record: the series is unknown/lifecycle");
+	carbon_series_free(bad);
+	m.signal = CARBON_SIGNAL_AVERAGE;
+	m.basis = CARBON_BASIS_UNKNOWN;
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_EINVAL, "is average/unknown");
+	carbon_series_free(bad);
+	m.basis = CARBON_BASIS_DIRECT;
+	strcpy(m.source, "emaps:ES");
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_EINVAL,
+		   "carbon record: the series' source \"emaps:ES\" is not "
+		   "1-64 of");
+	carbon_series_free(bad);
+	m.source[0] = '\0';
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_EINVAL, "source \"\" is not");
+	carbon_series_free(bad);
+	strcpy(m.source, "x");
+	m.fetched_at = 0;
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_EINVAL,
+		   "carbon record: the series' fetched_at is unknown (0)");
+	carbon_series_free(bad);
+	m.fetched_at = -1;
+	bad = hourly(&m, 1);
+	check_from(bad, "ES", T0, CARBON_ERANGE, "outside 1970..9999");
+	carbon_series_free(bad);
+	/* the good one still converts */
+	assert_int_equal(carbon_record_from_series(s, "ES", T0, &r, NULL, 0),
+			 0);
+	carbon_record_free(r);
+	carbon_series_free(s);
+}
+
 static void test_helpers(void **state)
 {
 	char buf[32];
@@ -717,18 +1101,6 @@ static void test_helpers(void **state)
 	assert_null(carbon_record_new(CARBON_RECORD_POINTS_MAX + 1));
 	carbon_record_free(NULL);
 	assert_int_equal(carbon_record_age(NULL), 0);
-	assert_string_equal(
-		carbon_record_signal_name(CARBON_RECORD_SIGNAL_MARGINAL),
-		"marginal");
-	assert_string_equal(
-		carbon_record_signal_name((enum carbon_record_signal)9),
-		"unknown");
-	assert_string_equal(
-		carbon_record_basis_name(CARBON_RECORD_BASIS_OPERATIONAL),
-		"operational");
-	assert_string_equal(
-		carbon_record_basis_name((enum carbon_record_basis)3),
-		"unknown");
 	assert_int_equal(carbon_record_key_name("carbon:", "US-CAL-CISO", buf,
 						sizeof(buf)),
 			 0);
@@ -760,6 +1132,13 @@ int main(void)
 		cmocka_unit_test(test_buffer_sizes),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_to_series),
+		cmocka_unit_test(test_golden_via_series),
+		cmocka_unit_test(test_series_round_trips),
+		cmocka_unit_test(test_to_series_rejections),
+		cmocka_unit_test(test_to_series_no_memory),
+		cmocka_unit_test(test_from_series),
+		cmocka_unit_test(test_from_series_rejections),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

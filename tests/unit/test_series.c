@@ -968,24 +968,7 @@ static void test_comparable_and_merge(void **state)
 static void test_names(void **state)
 {
 	(void)state;
-	assert_string_equal(carbon_series_signal_name(CARBON_SIGNAL_AVERAGE),
-			    "average");
-	assert_string_equal(carbon_series_signal_name(CARBON_SIGNAL_MARGINAL),
-			    "marginal");
-	assert_string_equal(carbon_series_signal_name(CARBON_SIGNAL_UNKNOWN),
-			    "unknown");
-	assert_string_equal(carbon_series_signal_name((enum carbon_signal)9),
-			    "unknown");
-	assert_string_equal(carbon_series_basis_name(CARBON_BASIS_LIFECYCLE),
-			    "lifecycle");
-	assert_string_equal(carbon_series_basis_name(CARBON_BASIS_DIRECT),
-			    "direct");
-	assert_string_equal(carbon_series_basis_name(CARBON_BASIS_OPERATIONAL),
-			    "operational");
-	assert_string_equal(carbon_series_basis_name(CARBON_BASIS_UNKNOWN),
-			    "unknown");
-	assert_string_equal(carbon_series_basis_name((enum carbon_basis)9),
-			    "unknown");
+	/* signal and basis names: tests/unit/test_kind.c */
 	assert_string_equal(carbon_series_origin_name(CARBON_SERIES_PROVIDED),
 			    "provided");
 	assert_string_equal(carbon_series_origin_name(CARBON_SERIES_RESAMPLED),
