@@ -64,6 +64,23 @@ PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 PROGRAMS :=
 PROGRAMS += $(B)/bin/carbon-sim
 
+# carbon-cached: everything but main.c goes into an archive that its unit
+# tests (tests/cache/) and fuzz targets (tests/fuzz/cache/) link too.
+CACHE_SRCS   := $(filter-out carbon-cache/main.c,$(wildcard carbon-cache/*.c carbon-cache/providers/*.c))
+CACHE_OBJS   := $(patsubst carbon-cache/%.c,$(B)/cache/%.o,$(CACHE_SRCS))
+CACHE_LIB    := $(B)/cache/libcache.a
+CACHE_PKGS   := libcurl json-c libxml-2.0 hiredis libmicrohttpd libcrypto
+CACHE_CFLAGS := -Icarbon-cache -Iadapters \
+		$(shell pkg-config --cflags $(CACHE_PKGS) 2>/dev/null)
+CACHE_LIBS   := $(shell pkg-config --libs $(CACHE_PKGS) 2>/dev/null) -lpthread -lm
+ifneq ($(wildcard carbon-cache/main.c),)
+PROGRAMS += $(B)/bin/carbon-cached
+endif
+CACHE_TEST_SRCS := $(wildcard tests/cache/test_*.c)
+CACHE_TEST_BINS := $(patsubst tests/cache/%.c,$(B)/tests/cache/%,$(CACHE_TEST_SRCS))
+CACHE_FUZZ_SRCS := $(wildcard tests/fuzz/cache/fuzz_*.c)
+CACHE_FUZZ_BINS := $(patsubst tests/fuzz/cache/%.c,$(B)/fuzz/%,$(CACHE_FUZZ_SRCS))
+
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
@@ -157,15 +174,36 @@ bench-carbon: $(B)/bin/carbon-sim
 	@tools/carbon-sim/bench.sh $(B)/bin/carbon-sim ../shared/data \
 		$(B)/bench/carbon docs/results-carbon-sim.md
 
+# ---- carbon-cached -----------------------------------------------------------
+$(B)/cache/%.o: carbon-cache/%.c $(wildcard carbon-cache/*.h carbon-cache/providers/*.h adapters/*.h lib/carbon/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(CACHE_CFLAGS) -c -o $@ $<
+
+$(CACHE_LIB): $(CACHE_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/carbon-cached: carbon-cache/main.c $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) | $(B)/bin
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIE -pie $(CACHE_CFLAGS) $(LDFLAGS_BASE) -o $@ $< \
+		$(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) $(CACHE_LIBS)
+
+$(B)/tests/cache/%: tests/cache/%.c $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON)
+	@mkdir -p $(dir $@)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes $(CACHE_CFLAGS) -o $@ $< \
+		$(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) $(CACHE_LIBS) -lcmocka
+
 # ---- unit tests (cmocka) ---------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka -lm
 
-test-unit: $(UNIT_BINS) check-layering check-exports test-fuzz-smoke
-	@set -e; for t in $(UNIT_BINS); do \
+test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) check-layering check-exports test-fuzz-smoke
+	@set -e; for t in $(UNIT_BINS) $(CACHE_TEST_BINS); do \
 		echo "== $$t"; $$t; done
-	@echo "unit tests: $(words $(UNIT_BINS)) programs passed"
+	@echo "unit tests: $(words $(UNIT_BINS) $(CACHE_TEST_BINS)) programs passed"
 
 # ---- benchmarks (report, never assert) -------------------------------------
 $(B)/bench/%: tests/bench/%.c $(LIBCARBON) | $(B)/bench
@@ -192,17 +230,24 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) | $(B)/fuzz
 	$(call say,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) -lm
 
+# Fuzz targets of carbon-cached's parsers: their sources are few, so they
+# are compiled straight in with the sanitizers.
+$(B)/fuzz/%: tests/fuzz/cache/%.c $(CACHE_SRCS) $(ADAPTER_SRCS) $(FUZZ_LIB_OBJS) | $(B)/fuzz
+	$(call say,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(CACHE_CFLAGS) -o $@ $< $(CACHE_SRCS) \
+		$(ADAPTER_SRCS) $(FUZZ_LIB_OBJS) $(CACHE_LIBS)
+
 # A few seconds each inside `make test`; `make fuzz` runs them for longer.
-test-fuzz-smoke: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do \
+test-fuzz-smoke: $(FUZZ_BINS) $(CACHE_FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS) $(CACHE_FUZZ_BINS); do \
 		n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 		echo "== fuzz smoke $$n"; \
 		$$f -max_total_time=3 -print_final_stats=0 \
 			$(B)/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>$(B)/fuzz/$$n.log || \
 			{ tail -40 $(B)/fuzz/$$n.log; exit 1; }; done
 
-fuzz: $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do \
+fuzz: $(FUZZ_BINS) $(CACHE_FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS) $(CACHE_FUZZ_BINS); do \
 		n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 		echo "== fuzz $$n for $(FUZZ_SECONDS) s"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus/$$n \
@@ -264,7 +309,7 @@ $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench
+	rm -rf $(B)/lib $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench
 
 distclean:
 	rm -rf $(B)
