@@ -62,7 +62,9 @@ ADAPTERS     := $(B)/adapters/libadapters.a
 PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
 PROGRAMS :=
+ifneq ($(wildcard tools/carbon-sim/carbon-sim.h),)
 PROGRAMS += $(B)/bin/carbon-sim
+endif
 
 # carbon-cached: everything but main.c goes into an archive that its unit
 # tests (tests/cache/) and fuzz targets (tests/fuzz/cache/) link too.
@@ -138,12 +140,19 @@ $(ADAPTERS): $(ADAPTER_OBJS)
 # clients that dlopen a plugin already carry libslurm's symbols.
 PLUGIN_LDFLAGS = -shared $(LDFLAGS_BASE) -Wl,--version-script=$(word 2,$^)
 
+# The two slurmctld plugins share plugins/common (carbon.conf, the Redis
+# snapshot) and link hiredis and OpenSSL (HMAC) for it.
+CTLD_COMMON := plugins/common/carbon_ctld.c
+CTLD_CFLAGS := -Iplugins/common -Iadapters
+CTLD_LIBS   := $(ADAPTERS) $(LIBCARBON) -lhiredis -lcrypto -lpthread -lm
+
 $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c \
-		plugins/job_submit_carbon/exports.map $(LIBCARBON) \
+		plugins/job_submit_carbon/exports.map plugins/job_submit_carbon/place.c \
+		$(CTLD_COMMON) $(wildcard plugins/*/*.h) $(ADAPTERS) $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(LIBCARBON) -lpthread -lm
+	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
+		-o $@ $< plugins/job_submit_carbon/place.c $(CTLD_COMMON) $(CTLD_LIBS)
 
 $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 		plugins/sched_carbon/exports.map $(LIBCARBON) \

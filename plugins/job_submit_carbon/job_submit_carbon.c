@@ -15,6 +15,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
+#include <time.h>
 
 #include "slurm/slurm.h"
 #include "slurm/slurm_errno.h"
@@ -22,6 +23,10 @@
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
+#include "src/slurmctld/fed_mgr.h"
+
+#include "carbon_ctld.h"
+#include "place.h"
 
 /*
  * The entry points slurmctld looks up by name (see exports.map).  Slurm has
@@ -43,15 +48,22 @@ EXPORT const uint32_t plugin_version = SLURM_VERSION_NUMBER;
  * spank_job_control_setenv(); see spank/spank_carbon.c. */
 #define CARBON_ENV_PREFIX "CARBON_"
 
+/* Read-only after init(); the snapshot inside has its own lock, so
+ * concurrent job_submit calls need no further locking. */
+static struct carbon_ctld ctld;
+
 int init(void)
 {
-	info("%s: loaded (built against Slurm %s)", plugin_type,
-	     SLURM_VERSION_STRING);
+	carbon_ctld_open(&ctld, plugin_type);
+	info("%s: loaded (built against Slurm %s), %s", plugin_type,
+	     SLURM_VERSION_STRING,
+	     carbon_ctld_enabled(&ctld) ? "carbon-aware" : "disabled");
 	return SLURM_SUCCESS;
 }
 
 int fini(void)
 {
+	carbon_ctld_close(&ctld);
 	return SLURM_SUCCESS;
 }
 
@@ -74,24 +86,76 @@ static char *carbon_env_summary(const job_desc_msg_t *job_desc)
 	return out;
 }
 
+static bool is_sibling_copy(const job_desc_msg_t *job_desc)
+{
+	return job_desc->job_id != NO_VAL && fed_mgr_cluster_rec &&
+	       fed_mgr_get_cluster_id(job_desc->job_id) !=
+		       fed_mgr_cluster_rec->fed.id;
+}
+
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	char *summary = carbon_env_summary(job_desc);
+	int64_t now = (int64_t)time(NULL);
+	int64_t runtime = carbon_place_runtime(job_desc);
+	struct carbon_tags tags;
+	char err[512];
+	int rc;
 
-	(void)err_msg;
 	info("%s: job %.64s from uid %u (submitted by uid %u): %s", plugin_type,
 	     job_desc->name ? job_desc->name : "(no name)", job_desc->user_id,
 	     submit_uid, summary ? summary : "no carbon options");
 	xfree(summary);
+	rc = carbon_place_tags(&ctld, job_desc, now, runtime, &tags, err,
+			       sizeof(err));
+	if (rc && is_sibling_copy(job_desc)) {
+		/* The origin accepted it; a sibling only skips placement. */
+		verbose("%s: sibling copy of job %u: %s", plugin_type,
+			job_desc->job_id, err);
+		return SLURM_SUCCESS;
+	}
+	if (rc) {
+		info("%s: rejected a job of uid %u: %s", plugin_type,
+		     job_desc->user_id, err);
+		*err_msg = xstrdup(err);
+		return SLURM_ERROR;
+	}
+	carbon_place_job(&ctld, job_desc, submit_uid, &tags, now, runtime);
 	return SLURM_SUCCESS;
 }
 
+/*
+ * scontrol update: the carbon options cannot change (they live in the
+ * job's spank environment), but a new time limit, partition or QOS can
+ * make them invalid, e.g. a deadline the job can no longer meet.
+ */
 int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	       uint32_t submit_uid, char **err_msg)
 {
-	(void)job_desc;
-	(void)job_ptr;
+	job_desc_msg_t view = {0};
+	struct carbon_tags tags;
+	char err[512];
+	int64_t runtime;
+
 	(void)submit_uid;
-	(void)err_msg;
-	return SLURM_SUCCESS;
+	if (!job_ptr || !IS_JOB_PENDING(job_ptr))
+		return SLURM_SUCCESS;
+	view.spank_job_env = job_ptr->spank_job_env;
+	view.spank_job_env_size = job_ptr->spank_job_env_size;
+	view.partition =
+		job_desc->partition ? job_desc->partition : job_ptr->partition;
+	view.qos = job_desc->qos
+			   ? job_desc->qos
+			   : (job_ptr->qos_ptr ? job_ptr->qos_ptr->name : NULL);
+	view.time_limit = job_desc->time_limit != NO_VAL ? job_desc->time_limit
+							 : job_ptr->time_limit;
+	view.job_id = NO_VAL;
+	runtime = carbon_place_runtime(&view);
+	if (!carbon_place_tags(&ctld, &view, (int64_t)time(NULL), runtime,
+			       &tags, err, sizeof(err)))
+		return SLURM_SUCCESS;
+	info("%s: rejected an update of job %u: %s", plugin_type,
+	     job_ptr->job_id, err);
+	*err_msg = xstrdup(err);
+	return SLURM_ERROR;
 }

@@ -1,0 +1,59 @@
+/*
+ * carbon/decision_text.h: the decision record a job carries, in the form
+ * `scontrol show job` and `sacct -o AdminComment` display.
+ *
+ * The record is one compact JSON object, versioned ("v":1), under the key
+ * "carbon":
+ *
+ *   {"carbon":{"v":1,"at":"no","begin":"2023-06-15T17:00:00Z","mode":"fast",
+ *    "q":"fresh","exp_g":49.7,"now_g":405.4,"rank":"no:49.7,cal:253.9,
+ *    es:287.7","why":"moved to no, deferred 13.0 h: 88% below now at cal"}}
+ *
+ *   at     the chosen cluster; begin: UTC start ("now" when not deferred)
+ *   mode   fast|eco;  q: fresh|stale|fallback|none (carbon/policy.h)
+ *   exp_g  expected gCO2e of the decision; now_g: of running now at the
+ *          origin (-1: unknown)
+ *   rank   cluster:gCO2e at its best start, best first
+ *   why    the policy's reason
+ *
+ * AdminComment may hold other things a site keeps there; merging
+ * preserves them: an empty comment becomes {"carbon":{...}}; a JSON object
+ * comment gets a "carbon" member inserted (or its earlier one replaced); any
+ * other text keeps its text and gets " {"carbon":{...}}" appended (or the
+ * earlier one replaced).  The carbon object never contains braces, so the
+ * earlier one is found exactly.
+ */
+#ifndef CARBON_DECISION_TEXT_H
+#define CARBON_DECISION_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "carbon/error.h"
+#include "carbon/policy.h"
+
+#define CARBON_DECISION_TEXT_VERSION 1
+/* Bytes enough for any decision record of up to 64 clusters. */
+#define CARBON_DECISION_TEXT_MAX 4096
+/* Longest AdminComment we build (Slurm has no limit; we keep it sane). */
+#define CARBON_ADMIN_COMMENT_MAX 8192
+
+/*
+ * The record of d (names[i] is cluster i's name, n the cluster count) as
+ * `"carbon":{...}` (the member, without the outer braces) into buf.
+ * Returns 0, CARBON_EINVAL (NULL, bad n) or CARBON_ETOOLONG.
+ */
+int carbon_decision_text(const struct carbon_policy_decision *d,
+			 const char *const *names, size_t n, char *buf,
+			 size_t len) CARBON_MUST_CHECK;
+
+/*
+ * Merge the member from carbon_decision_text() into an AdminComment (old
+ * may be NULL or empty), as described above, into out.  Returns 0,
+ * CARBON_EINVAL or CARBON_ETOOLONG (the result would exceed len or
+ * CARBON_ADMIN_COMMENT_MAX).
+ */
+int carbon_admin_comment_merge(const char *old, const char *member, char *out,
+			       size_t len) CARBON_MUST_CHECK;
+
+#endif

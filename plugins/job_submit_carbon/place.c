@@ -1,0 +1,322 @@
+/*
+ * job_submit/carbon's submit-path work; see place.h.  Strings handed to
+ * Slurm come from Slurm's allocator (xstrdup); everything else is on the
+ * stack.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "slurm/slurm.h"
+#include "src/common/list.h"
+#include "src/common/log.h"
+#include "src/common/read_config.h"
+#include "src/common/xmalloc.h"
+#include "src/common/xstring.h"
+#include "src/slurmctld/slurmctld.h"
+#include "src/slurmctld/fed_mgr.h"
+
+#include "carbon/decision_text.h"
+#include "carbon/policy.h"
+#include "place.h"
+#include "sysclock.h"
+
+#define PLUGIN "job_submit/carbon"
+
+/* The value of NAME= in the job's spank_job_env, or NULL. */
+static const char *spank_value(const job_desc_msg_t *job, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (uint32_t i = 0; i < job->spank_job_env_size; i++) {
+		const char *kv = job->spank_job_env[i];
+
+		if (kv && !strncmp(kv, name, len) && kv[len] == '=')
+			return kv + len + 1;
+	}
+	return NULL;
+}
+
+int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
+		      int64_t now, int64_t runtime, struct carbon_tags *tags,
+		      char *err, size_t errlen)
+{
+	struct carbon_config_job_defaults def = {0};
+	struct carbon_clock clk = carbon_sysclock_now();
+	struct carbon_tags_input in = {
+		.urgency = spank_value(job, "CARBON_URGENCY"),
+		.deadline = spank_value(job, "CARBON_DEADLINE"),
+		.max_delay = spank_value(job, "CARBON_MAX_DELAY"),
+		.submit = now,
+		.time_limit = runtime,
+	};
+	char dflt_delay[32];
+
+	clk.now = now;
+	if (c->cfg) {
+		carbon_config_job_defaults(c->cfg, job->partition, job->qos,
+					   &def);
+		if (!in.urgency)
+			in.urgency = carbon_tags_urgency_name(def.urgency);
+		if (!in.max_delay && def.has_max_delay) {
+			snprintf(dflt_delay, sizeof(dflt_delay), "%llds",
+				 (long long)def.max_delay);
+			in.max_delay = dflt_delay;
+		}
+	}
+	return carbon_tags_parse(&in, &clk, NULL, tags, err, errlen);
+}
+
+int64_t carbon_place_runtime(const job_desc_msg_t *job)
+{
+	part_record_t *part = NULL;
+
+	if (job->time_limit != NO_VAL && job->time_limit != INFINITE &&
+	    job->time_limit > 0)
+		return (int64_t)job->time_limit * 60;
+	if (job->partition && !strchr(job->partition, ','))
+		part = find_part_record(job->partition);
+	if (!part)
+		part = default_part_loc;
+	if (part && part->default_time != NO_VAL &&
+	    part->default_time != INFINITE && part->default_time > 0)
+		return (int64_t)part->default_time * 60;
+	if (part && part->max_time != INFINITE && part->max_time != NO_VAL &&
+	    part->max_time > 0)
+		return (int64_t)part->max_time * 60;
+	return 3600; /* nothing known: plan for an hour */
+}
+
+static uint64_t bit(int i)
+{
+	return UINT64_C(1) << i;
+}
+
+/* The federation's members that carbon.conf knows; just us without one. */
+static uint64_t federation_mask(const struct carbon_ctld *c)
+{
+	slurmdb_cluster_rec_t *sib;
+	ListIterator it;
+	uint64_t mask = 0;
+
+	if (!fed_mgr_fed_rec || !fed_mgr_fed_rec->cluster_list)
+		return bit(c->self);
+	it = list_iterator_create(fed_mgr_fed_rec->cluster_list);
+	while ((sib = list_next(it))) {
+		int i = carbon_ctld_cluster_index(c, sib->name);
+
+		if (i >= 0 && i < CARBON_POLICY_MAX_CLUSTERS)
+			mask |= bit(i);
+	}
+	list_iterator_destroy(it);
+	return mask | bit(c->self);
+}
+
+/* Intersect with the user's own -M list: never widen it. */
+static uint64_t user_mask(const struct carbon_ctld *c, const char *clusters,
+			  uint64_t mask)
+{
+	char *copy, *tok, *save = NULL;
+	uint64_t user = 0;
+
+	if (!clusters || !clusters[0])
+		return mask;
+	copy = xstrdup(clusters);
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		int i = carbon_ctld_cluster_index(c, tok);
+
+		if (i >= 0 && i < CARBON_POLICY_MAX_CLUSTERS)
+			user |= bit(i);
+	}
+	xfree(copy);
+	return mask & user;
+}
+
+/* The index of the cluster a federated job id was submitted at. */
+static int origin_of(const struct carbon_ctld *c, const job_desc_msg_t *job,
+		     bool *sibling_copy)
+{
+	slurmdb_cluster_rec_t *sib;
+	ListIterator it;
+	uint32_t id;
+	int origin = c->self;
+
+	*sibling_copy = false;
+	if (job->job_id == NO_VAL || !fed_mgr_cluster_rec || !fed_mgr_fed_rec ||
+	    !fed_mgr_fed_rec->cluster_list)
+		return c->self;
+	id = fed_mgr_get_cluster_id(job->job_id);
+	if (id == fed_mgr_cluster_rec->fed.id)
+		return c->self;
+	*sibling_copy = true;
+	it = list_iterator_create(fed_mgr_fed_rec->cluster_list);
+	while ((sib = list_next(it)))
+		if (sib->fed.id == id)
+			origin = carbon_ctld_cluster_index(c, sib->name);
+	list_iterator_destroy(it);
+	return origin;
+}
+
+static struct carbon_job_usage usage_of(const job_desc_msg_t *job)
+{
+	struct carbon_job_usage u = {.cores = 1, .cpu_usage = 1};
+	uint64_t mem = job->pn_min_memory;
+
+	if (job->min_cpus != NO_VAL && job->min_cpus > 0)
+		u.cores = job->min_cpus;
+	if (mem != NO_VAL64 && mem) {
+		bool per_cpu = mem & MEM_PER_CPU;
+
+		u.mem_gb = (double)(mem & ~MEM_PER_CPU) / 1024.0;
+		if (per_cpu)
+			u.mem_gb *= u.cores;
+	}
+	return u;
+}
+
+/* Comma list of the clusters in mask, from Slurm's allocator. */
+static char *cluster_list(const char **names, size_t n, uint64_t mask)
+{
+	char *out = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (mask & bit((int)i))
+			xstrfmtcat(out, "%s%s", out ? "," : "", names[i]);
+	return out;
+}
+
+static uint32_t cpu_freq_of(const char *s)
+{
+	static const struct {
+		const char *name;
+		uint32_t value;
+	} words[] = {
+		{"low", CPU_FREQ_LOW},
+		{"medium", CPU_FREQ_MEDIUM},
+		{"highm1", CPU_FREQ_HIGHM1},
+		{"high", CPU_FREQ_HIGH},
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i].name))
+			return words[i].value;
+	return (uint32_t)strtoul(s, NULL, 10);
+}
+
+/* The chosen cluster's eco profile, on the copy that runs there. */
+static void apply_eco(const struct carbon_config_cluster *cc,
+		      job_desc_msg_t *job)
+{
+	if (cc->eco_partition[0]) {
+		xfree(job->partition);
+		job->partition = xstrdup(cc->eco_partition);
+	}
+	if (cc->eco_qos[0]) {
+		xfree(job->qos);
+		job->qos = xstrdup(cc->eco_qos);
+	}
+	if (cc->eco_cpu_freq[0])
+		job->cpu_freq_max = cpu_freq_of(cc->eco_cpu_freq);
+}
+
+static void record(job_desc_msg_t *job, const struct carbon_policy_decision *d,
+		   const char **names, size_t n)
+{
+	char member[CARBON_DECISION_TEXT_MAX];
+	char merged[CARBON_ADMIN_COMMENT_MAX + 1];
+
+	if (carbon_decision_text(d, names, n, member, sizeof(member)) ||
+	    carbon_admin_comment_merge(job->admin_comment, member, merged,
+				       sizeof(merged))) {
+		error("%s: decision record too long; not recorded", PLUGIN);
+		return;
+	}
+	xfree(job->admin_comment);
+	job->admin_comment = xstrdup(merged);
+}
+
+static void apply(const struct carbon_ctld *c, job_desc_msg_t *job,
+		  const struct carbon_policy_decision *d, const char **names,
+		  size_t n, uint64_t allowed, bool sibling_copy)
+{
+	bool here = (int)d->chosen == c->self;
+
+	if (d->changed && !sibling_copy && fed_mgr_fed_rec &&
+	    d->siblings != allowed) {
+		xfree(job->clusters);
+		job->clusters = cluster_list(names, n, d->siblings);
+	}
+	/* A user's own --begin is never made earlier. */
+	if (d->deferred && (here || !sibling_copy) &&
+	    (job->begin_time == 0 || job->begin_time < (time_t)d->begin))
+		job->begin_time = (time_t)d->begin;
+	if (d->mode == CARBON_MODE_ECO && here)
+		apply_eco(&c->cfg->clusters[c->self], job);
+	record(job, d, names, n);
+}
+
+static double elapsed_us(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e6 +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e3;
+}
+
+void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
+		      uint32_t submit_uid, const struct carbon_tags *tags,
+		      int64_t now, int64_t runtime)
+{
+	struct carbon_policy_cluster pc[CARBON_POLICY_MAX_CLUSTERS];
+	const char *names[CARBON_POLICY_MAX_CLUSTERS];
+	struct carbon_policy_decision d;
+	struct carbon_policy_job pj = {0};
+	struct timespec t0, t1;
+	bool sibling_copy;
+	char err[256];
+	uint64_t allowed;
+	int origin, rc;
+	size_t n;
+
+	if (!carbon_ctld_enabled(c))
+		return;
+	origin = origin_of(c, job, &sibling_copy);
+	allowed = user_mask(c, job->clusters, federation_mask(c));
+	if (origin < 0 || !allowed)
+		return;
+	pj = (struct carbon_policy_job){
+		.urgency = tags->urgency,
+		.now = now,
+		.runtime = runtime,
+		.has_latest_start = tags->has_latest_start,
+		.latest_start = tags->latest_start,
+		.usage = usage_of(job),
+		.origin = (size_t)origin,
+		.allowed = allowed,
+	};
+	if (pj.has_latest_start &&
+	    pj.latest_start > now + c->cfg->max_delay_limit)
+		pj.latest_start = now + c->cfg->max_delay_limit;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	carbon_snapshot_read_lock(c->snap);
+	n = carbon_ctld_clusters(c, now, pc, names);
+	rc = carbon_policy_decide(&c->params, pc, n, &pj, &d, err, sizeof(err));
+	carbon_snapshot_read_unlock(c->snap);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc) {
+		error("%s: job %s of uid %u: no decision: %s", PLUGIN,
+		      job->name ? job->name : "?", job->user_id, err);
+		return;
+	}
+	apply(c, job, &d, names, n, allowed, sibling_copy);
+	info("%s: job %.64s uid %u%s: %s at %s, %s, data %s, %.1f/%.1f gCO2e "
+	     "(decided in %.1f us)",
+	     PLUGIN, job->name ? job->name : "?", job->user_id,
+	     sibling_copy ? " (sibling copy)" : "", d.reason, names[d.chosen],
+	     carbon_policy_mode_name(d.mode),
+	     carbon_policy_quality_name(d.quality), d.expected_g, d.baseline_g,
+	     elapsed_us(&t0, &t1));
+	(void)submit_uid;
+}

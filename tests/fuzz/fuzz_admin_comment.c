@@ -1,0 +1,31 @@
+/*
+ * Fuzz the AdminComment merge: any existing comment (a site's text, JSON,
+ * or a damaged earlier record) merged with a record must not crash, and a
+ * second merge must give the same comment (the record is found again).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "carbon/decision_text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char member[] = "\"carbon\":{\"v\":1,\"at\":\"no\"}";
+	char *old = malloc(size + 1);
+	char once[CARBON_ADMIN_COMMENT_MAX + 1];
+	char twice[CARBON_ADMIN_COMMENT_MAX + 1];
+
+	if (!old)
+		return 0;
+	memcpy(old, data, size);
+	old[size] = '\0';
+	if (!carbon_admin_comment_merge(old, member, once, sizeof(once)) &&
+	    !carbon_admin_comment_merge(once, member, twice, sizeof(twice)) &&
+	    strcmp(once, twice) && !strstr(old, "\"carbon\":{"))
+		abort();
+	free(old);
+	return 0;
+}
