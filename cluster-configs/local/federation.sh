@@ -166,9 +166,34 @@ write_configs() {
 		echo "# Zones of the local federation's clusters (cluster=zone)."
 		for c in "${CLUSTERS[@]}"; do echo "$c=${ZONE[$c]}"; done
 	} >"$RUN/etc/zones"
+	write_carbon_conf
 	chown -R munge:munge "$RUN/munge"
 	chown -R mysql:mysql "$RUN/mysql"
 	chown redis:redis "$RUN/redis" "$RUN/etc/redis.conf"
+}
+
+# carbon.conf next to the clusters' slurm.conf files, where the slurmctld
+# plugins look for it.  Each zone's chain ends in a static value (the 2023
+# annual mean), so the federation has carbon data even before anything
+# writes records to Redis.
+write_carbon_conf() {
+	local c
+	(umask 077 && head -c 32 /dev/urandom | base64 >"$RUN/secrets/hmac.key")
+	{
+		echo "# carbon.conf of the local federation (generated)."
+		echo "RedisHost=127.0.0.1"
+		echo "RedisPort=$REDIS_PORT"
+		echo "RedisPasswordFile=$RUN/secrets/redis.pass"
+		echo "HmacKeyFile=$RUN/secrets/hmac.key"
+		echo "SnapshotRefresh=5s"
+		echo "StaleAfter=1h"
+		echo "Zone=ES Providers=static StaticIntensity=160"
+		echo "Zone=NO Providers=static StaticIntensity=34"
+		echo "Zone=US-CAL-CISO Providers=static StaticIntensity=261"
+		for c in "${CLUSTERS[@]}"; do
+			echo "ClusterName=$c Zone=${ZONE[$c]} PUE=1.2"
+		done
+	} >"$RUN/etc/carbon.conf"
 }
 
 ensure_user() {
@@ -380,6 +405,7 @@ cmd_env() {
 	echo "export CARBON_FED_USER=$FED_USER"
 	echo "export CARBON_REDIS_PORT=$REDIS_PORT"
 	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis.pass"
+	echo "export CARBON_HMAC_KEY_FILE=$RUN/secrets/hmac.key"
 }
 
 case "${1:-}" in
