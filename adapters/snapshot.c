@@ -292,6 +292,16 @@ static void refresh_zone(struct carbon_snapshot *s, struct slot *z)
 	freeReplyObject(r);
 	if (series) {
 		info.loaded_at = (int64_t)time(NULL);
+		if (info.fetched_at != z->info.fetched_at)
+			logf_(s, CARBON_LOG_INFO,
+			      "zone %s: new data fetched at %lld, %zu "
+			      "points%s%s",
+			      z->zone, (long long)info.fetched_at,
+			      carbon_series_count(series),
+			      info.record_stale ? ", stale" : "",
+			      info.record_fallback
+				      ? ", from a fallback provider"
+				      : "");
 		install(s, z, series, info);
 	}
 }

@@ -248,6 +248,10 @@ static void describe(const struct carbon_policy_cluster *c,
 		snprintf(d->reason, sizeof(d->reason),
 			 "deferred %.1f h at %s: %.0f%% below now", wait_h, at,
 			 saving);
+	else if (d->chosen != ref && (d->siblings & bit(ref)))
+		snprintf(d->reason, sizeof(d->reason),
+			 "prefers %s: %.0f%% below now at %s, which is kept",
+			 at, saving, from);
 	else if (d->chosen != ref)
 		snprintf(d->reason, sizeof(d->reason),
 			 "moved to %s: %.0f%% below now at %s", at, saving,
@@ -277,6 +281,11 @@ static void choose(const struct carbon_policy_params *p,
 	d->intensity = pr[d->chosen].best_mean;
 	d->quality = pr[d->chosen].quality;
 	d->siblings = siblings(p, d);
+	/* A normal job must not wait longer for carbon: it keeps the cluster
+	 * it would have run at, and Slurm starts it wherever it fits first.
+	 * Only flexible jobs are narrowed to the clean clusters. */
+	if (job->urgency == CARBON_URGENCY_NORMAL && !d->deferred)
+		d->siblings |= bit(ref);
 	if (p->eco_threshold > 0 && d->intensity > p->eco_threshold &&
 	    c[d->chosen].has_eco)
 		d->mode = CARBON_MODE_ECO;

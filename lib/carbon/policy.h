@@ -34,7 +34,10 @@
  *  - Siblings: a deferred job keeps only the chosen cluster (the begin time
  *    is job-wide); a job starting now keeps every ranked cluster whose
  *    run-now cost is within params->sibling_slack_pct of the chosen one, so
- *    Slurm may still start it wherever it fits first.
+ *    Slurm may still start it wherever it fits first.  A normal job also
+ *    keeps its reference cluster (the origin): it may run cleaner where it
+ *    fits first, but never waits longer because of carbon.  Only flexible
+ *    jobs are narrowed to the clean clusters alone.
  *  - ECO when the chosen window's mean intensity is above
  *    params->eco_threshold (> 0), the job is not critical and the chosen
  *    cluster has an eco profile.

@@ -176,8 +176,11 @@ static void test_normal_job_is_not_deferred(void **state)
 	decide(f);
 	assert_false(f->d.deferred);
 	assert_int_equal(f->d.begin, T0);
-	/* It may still move: es now (250) is 17% below cal now (300). */
+	/* It prefers es now (250, 17% below cal's 300) but keeps cal: a
+	 * normal job never waits longer for carbon. */
 	assert_int_equal(f->d.chosen, ES);
+	assert_int_equal(f->d.siblings, (1 << ES) | (1 << CAL));
+	assert_non_null(strstr(f->d.reason, "prefers es"));
 	/* ...unless the user's own window allows waiting. */
 	f->job.has_latest_start = true;
 	f->job.latest_start = T0 + 12 * H;

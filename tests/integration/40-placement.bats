@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# Carbon-aware placement at submission, on the real federation: records
+# written into Redis (signed as carbon-cached signs them) reach each
+# slurmctld's snapshot, and job_submit/carbon places jobs by them.
+
+load helpers
+
+PUT="$BATS_TEST_DIRNAME/put_record.py"
+
+# put ZONE SPEC...: write a record and wait until every controller loaded it.
+put() {
+	local zone=$1 out ts c
+	shift
+	out=$("$PUT" "$zone" "$@")
+	ts=${out##* }
+	for c in "${CLUSTERS[@]}"; do
+		wait_log "$(ctld_log "$c")" "zone $zone: new data fetched at $ts"
+	done
+}
+
+# flat VALUE: 24 h of history and 48 h of forecast at one value, hourly.
+flat() {
+	local v=$1 o spec=
+	for ((o = -86400; o <= 172800; o += 3600)); do
+		spec+="${spec:+,}$o:$v"
+	done
+	echo "$spec"
+}
+
+# The AdminComment of the copy that ran (sacct -L), once it completed.
+decision_of() {
+	wait_sacct "$1" COMPLETED 90
+	sacct_field "$1" AdminComment
+}
+
+submit_at() {
+	local c=$1
+	shift
+	USER_SLURM_CONF=$(conf_of "$c") as_user sbatch --parsable \
+		-J "$(unique_name)" "$@"
+}
+
+@test "a flexible job from each cluster runs where the zone is cleanest (NO)" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	local c id rec
+	for c in "${CLUSTERS[@]}"; do
+		id=$(submit_at "$c" -t 10 --carbon-urgency=flexible --wrap true)
+		rec=$(decision_of "$id")
+		[ "$(sacct_field "$id" Cluster)" = no ]
+		[[ "$rec" == *'"carbon":{"v":1,"at":"no","begin":"now"'* ]]
+		[[ "$rec" == *'"q":"fresh"'* ]]
+		[[ "$rec" == *'"rank":"no:'* ]]
+	done
+}
+
+@test "when the order flips, the job follows the cleaner zone (ES)" {
+	put ES --spec="$(flat 40)"
+	put NO --spec="$(flat 300)"
+	put US-CAL-CISO --spec="$(flat 500)"
+	local id
+	id=$(submit_at cal -t 10 --carbon-urgency=flexible --wrap true)
+	[ "$(decision_of "$id" >/dev/null; sacct_field "$id" Cluster)" = es ]
+	[[ "$(sacct_field "$id" AdminComment)" == *'"at":"es"'* ]]
+}
+
+@test "a critical job is neither moved nor deferred" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	local id rec
+	id=$(submit_at cal -M cal -t 10 --carbon-urgency=critical --wrap true)
+	id=${id%%;*}
+	rec=$(decision_of "$id")
+	[ "$(sacct_field "$id" Cluster)" = cal ]
+	[[ "$rec" == *'"begin":"now"'* ]]
+	[[ "$rec" == *'"why":"critical: runs as submitted"'* ]]
+}
+
+@test "the user's own -M is never widened" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	local id
+	id=$(submit_at cal -M es,cal -t 10 --carbon-urgency=flexible --wrap true)
+	id=${id%%;*}
+	decision_of "$id" >/dev/null
+	[ "$(sacct_field "$id" Cluster)" = es ]
+}
+
+@test "a flexible job waits for a clean window a few minutes away" {
+	# cal: dirty now, clean from +120 s (points every minute).
+	local o spec= now id begin start
+	for ((o = -600; o <= 7200; o += 60)); do
+		spec+="${spec:+,}$o:$((o < 120 ? 400 : 20))"
+	done
+	put US-CAL-CISO --spec="$spec"
+	now=$(date +%s)
+	id=$(submit_at cal -M cal -t 2 --carbon-urgency=flexible --wrap true)
+	id=${id%%;*}
+	begin=$(scontrol -M cal show job "$id" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
+	begin=$(date -d "$begin" +%s)
+	# The window starts at the first clean minute, 60-180 s from now.
+	[ $((begin - now)) -ge 60 ] && [ $((begin - now)) -le 180 ]
+	wait_sacct "$id" COMPLETED 300
+	start=$(date -d "$(sacct_field "$id" Start)" +%s)
+	[ "$start" -ge "$begin" ]
+	[[ "$(sacct_field "$id" AdminComment)" == *'"why":"deferred '* ]]
+}
+
+@test "a job whose deadline leaves no room starts at once" {
+	local o spec= id rec
+	for ((o = -600; o <= 7200; o += 60)); do
+		spec+="${spec:+,}$o:$((o < 600 ? 400 : 20))"
+	done
+	put US-CAL-CISO --spec="$spec"
+	id=$(submit_at cal -M cal -t 5 --carbon-urgency=flexible \
+		--carbon-deadline=now+7minutes --wrap true)
+	id=${id%%;*}
+	rec=$(decision_of "$id")
+	[[ "$rec" == *'"begin":"now"'* ]]
+}
+
+@test "a forged record is rejected and the last good data stays" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	local before
+	before=$(grep -c 'zone NO: record in carbon:zone:NO rejected' "$(ctld_log cal)" || true)
+	"$PUT" NO --spec="$(flat 999)" --forge >/dev/null
+	wait_log "$(ctld_log cal)" 'zone NO: record in carbon:zone:NO rejected: signature does not verify'
+	local id
+	id=$(submit_at cal -t 10 --carbon-urgency=flexible --wrap true)
+	[ "$(decision_of "$id" >/dev/null; sacct_field "$id" Cluster)" = no ]
+	[ "$(grep -c 'zone NO: record in carbon:zone:NO rejected' "$(ctld_log cal)")" -gt "$before" ]
+	# Put good data back for the tests after this one.
+	put NO --spec="$(flat 30)"
+}
+
+@test "a deadline the time limit cannot meet is rejected by slurmctld" {
+	run submit_at cal -t 600 --carbon-deadline=now+2hours --wrap true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--carbon-deadline:"*"less than the job's time limit of 10:00:00"* ]]
+}

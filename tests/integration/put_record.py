@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Write a signed carbon record for one zone into the test federation's Redis.
+
+Usage: put_record.py ZONE --spec=SPEC [--stale] [--key FILE] [--key-id ID] [--forge]
+SPEC is OFFSET:VALUE[,OFFSET:VALUE...] with OFFSET in seconds from now
+(rounded down to the minute), e.g. "-3600:200,0:200,180:20,7200:20".
+Points at or after now are marked as forecast.  --forge signs with a
+random key (a reader must reject it).  Reads the Redis port and the
+password and HMAC key files from the CARBON_* variables that
+`federation.sh env` prints.  Prints the record's Redis key.
+"""
+import argparse, hashlib, hmac, os, secrets, subprocess, sys, time
+
+def fmt(t):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(t))
+
+def num(v):
+    return ('%.3f' % v).rstrip('0').rstrip('.')
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('zone')
+    ap.add_argument('--spec', required=True)
+    ap.add_argument('--stale', action='store_true')
+    ap.add_argument('--forge', action='store_true')
+    ap.add_argument('--key-id', default='k1')
+    a = ap.parse_args()
+    now = int(time.time()) // 60 * 60
+    pts = sorted((now + int(o), float(v))
+                 for o, v in (p.split(':') for p in a.spec.split(',')))
+    ts = int(time.time())
+    lines = ['carbon-record v1', 'zone=' + a.zone, 'signal=average',
+             'basis=lifecycle', 'source=test', 'fetched_at=' + fmt(ts),
+             'generated_at=' + fmt(ts), 'stale=%d' % a.stale, 'age=0',
+             'fallback=0', 'derived=0', 'key=' + a.key_id,
+             'points=%d' % len(pts)]
+    lines += ['%s %s %s' % (fmt(t), num(v), 'f' if t >= now else '-')
+              for t, v in pts]
+    body = '\n'.join(lines) + '\n'
+    if a.forge:
+        key = secrets.token_bytes(32)
+    else:
+        with open(os.environ['CARBON_HMAC_KEY_FILE'], 'rb') as f:
+            key = f.read().rstrip(b'\n')
+    record = body + 'sig=' + hmac.new(key, body.encode(),
+                                      hashlib.sha256).hexdigest() + '\n'
+    with open(os.environ['CARBON_REDIS_PASSWORD_FILE']) as f:
+        env = dict(os.environ, REDISCLI_AUTH=f.read().strip())
+    rkey = 'carbon:zone:' + a.zone
+    out = subprocess.run(['redis-cli', '-p', os.environ['CARBON_REDIS_PORT'],
+                          '-x', 'SET', rkey], input=record.encode(),
+                         env=env, capture_output=True, check=True)
+    if out.stdout.strip() != b'OK':
+        sys.exit('redis-cli: ' + out.stdout.decode() + out.stderr.decode())
+    print(rkey, ts)
+
+if __name__ == '__main__':
+    main()
