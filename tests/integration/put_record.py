@@ -3,7 +3,8 @@
 
 Usage: put_record.py ZONE --spec=SPEC [--stale] [--key FILE] [--key-id ID] [--forge]
 SPEC is OFFSET:VALUE[,OFFSET:VALUE...] with OFFSET in seconds from now
-(rounded down to the minute), e.g. "-3600:200,0:200,180:20,7200:20".
+(rounded down to the minute), e.g. "-3600:200,0:200,180:20,7200:20", or
+with --abs in seconds since the epoch.
 Points at or after now are marked as forecast.  --forge signs with a
 random key (a reader must reject it).  Reads the Redis port and the
 password and HMAC key files from the CARBON_* variables that
@@ -24,9 +25,12 @@ def main():
     ap.add_argument('--stale', action='store_true')
     ap.add_argument('--forge', action='store_true')
     ap.add_argument('--key-id', default='k1')
+    ap.add_argument('--abs', action='store_true',
+                    help='SPEC times are seconds since the epoch')
     a = ap.parse_args()
     now = int(time.time()) // 60 * 60
-    pts = sorted((now + int(o), float(v))
+    base = 0 if a.abs else now
+    pts = sorted((base + int(o), float(v))
                  for o, v in (p.split(':') for p in a.spec.split(',')))
     ts = int(time.time())
     lines = ['carbon-record v1', 'zone=' + a.zone, 'signal=average',
