@@ -184,7 +184,7 @@ bench-carbon: $(B)/bin/carbon-sim
 		$(B)/bench/carbon docs/results-carbon-sim.md
 
 # ---- carbon-cached -----------------------------------------------------------
-$(B)/cache/%.o: carbon-cache/%.c $(wildcard carbon-cache/*.h carbon-cache/providers/*.h adapters/*.h lib/carbon/*.h)
+$(B)/cache/%.o: carbon-cache/%.c $(wildcard carbon-cache/*.h carbon-cache/providers/*.h adapters/*.h lib/*.h lib/carbon/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(CACHE_CFLAGS) -c -o $@ $<

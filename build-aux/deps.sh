@@ -25,6 +25,9 @@ pkgs=(
 	# Build, test, coverage, fuzzing
 	make gcc clang pkg-config dpkg-dev libcmocka-dev gcovr bats
 	clang-format procps iproute2 psmisc
+	# carbon-cached's integration tests: a real Prometheus scrapes
+	# /metrics, a small fake provider server, HMAC checks, HTTP probes
+	prometheus python3 openssl curl
 )
 
 log() { printf 'deps: %s\n' "$*"; }

@@ -61,4 +61,12 @@ int carbon_http_get(struct carbon_http *h,
 
 void carbon_http_response_clear(struct carbon_http_response *resp);
 
+/*
+ * A Retry-After header value (RFC 9110: delay-seconds or an HTTP-date) as
+ * milliseconds from now (seconds since the epoch); a date in the past is
+ * 0.  Returns 0 with *ms set, or CARBON_EINVAL for anything else (the
+ * caller then uses its own backoff).  Exposed for the unit tests.
+ */
+int carbon_http_retry_after_ms(const char *value, long long now, long *ms);
+
 #endif

@@ -13,6 +13,12 @@
  * buffer (`carbon_<name>_parse_*`), separate from the HTTP call, so parsers
  * are unit-tested on fixtures and fuzzed without a network.
  *
+ * The series' meta must carry cfg->signal and cfg->basis (the daemon
+ * refuses any other kind); its source and fetched_at are replaced by the
+ * daemon with the provider's name and the time fetch() returned.
+ * Points may run past now (is_forecast set on those); without any
+ * forecast point the daemon derives one (ForecastFallbackDays).
+ *
  * Ownership: fetch() hands a new series to the caller through *out; the
  * caller frees it.  The config and the HTTP client are borrowed.
  * Threading: the daemon calls fetch() from one thread at a time per
@@ -44,8 +50,25 @@ struct carbon_provider_ops {
 	void (*close)(void *state); /* NULL state is a no-op */
 };
 
-/* The ops for a configured type, or NULL. */
+/*
+ * The ops for a configured type, or NULL when this build does not carry
+ * that provider (the daemon then refuses the configuration by name).
+ */
 const struct carbon_provider_ops *
 carbon_provider_ops_find(enum carbon_config_provider_type type);
+
+/*
+ * Each provider file defines exactly one of these (registry.c maps the
+ * types to them).  "static" has no Provider record and so no type: the
+ * daemon opens it per zone with carbon_static_open() (builtin.h), then
+ * uses carbon_static_ops' fetch and close.
+ */
+extern const struct carbon_provider_ops carbon_electricitymaps_ops;
+extern const struct carbon_provider_ops carbon_watttime_ops;
+extern const struct carbon_provider_ops carbon_ukci_ops;
+extern const struct carbon_provider_ops carbon_entsoe_ops;
+extern const struct carbon_provider_ops carbon_gsf_ops;
+extern const struct carbon_provider_ops carbon_replay_ops;
+extern const struct carbon_provider_ops carbon_static_ops;
 
 #endif

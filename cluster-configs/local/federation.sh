@@ -14,7 +14,11 @@
 #
 # Environment: CARBON_FED_DIR (run directory, default build/fed),
 # CARBON_FED_PORT_BASE (default 16800), CARBON_FED_USER (default carbonuser),
-# CARBON_PLUGINS (directory of the built plugins, default build/plugins).
+# CARBON_PLUGINS (directory of the built plugins, default build/plugins),
+# CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
+# date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
+# default 1).  When build/bin/carbon-cached exists it runs too, replaying
+# the shipped 2023 traces of each cluster's zone into Redis.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,6 +37,13 @@ declare -A OFFSET=([es]=10 [no]=20 [cal]=30)
 REDIS_PORT=$BASE
 DB_PORT=$((BASE + 1))
 DBD_PORT=$((BASE + 2))
+METRICS_PORT=$((BASE + 3))
+CACHED=$top/build/bin/carbon-cached
+TRACES=$(cd "$top/../shared/data/carbon" 2>/dev/null && pwd || echo "$top/../shared/data/carbon")
+# Each zone's shipped trace file and its 2023 mean (the static fallback).
+declare -A TRACE=([ES]=emaps2023_ES_hourly.csv [NO]=emaps2023_NO_hourly.csv
+	[US-CAL-CISO]=emaps2023_US-CAL-CISO_hourly.csv)
+declare -A MEAN=([ES]=160 [NO]=34 [US-CAL-CISO]=261)
 ctld_port() { echo $((BASE + ${OFFSET[$1]})); }
 slurmd_port() { echo $((BASE + ${OFFSET[$1]} + 1)); }
 node_of() { echo "${1}1"; }
@@ -172,24 +183,46 @@ write_configs() {
 	chown redis:redis "$RUN/redis" "$RUN/etc/redis.conf"
 }
 
+# The replayed 2023 instant for this moment: same month, day and time of
+# day, so the traces' solar middays fall at the real ones (29 Feb -> 28).
+replay_start() {
+	local md
+	md=$(date -u +%m-%d)
+	[ "$md" = 02-29 ] && md=02-28
+	echo "2023-$md$(date -u +T%H:%M:%S)"
+}
+
 # carbon.conf next to the clusters' slurm.conf files, where the slurmctld
-# plugins look for it.  Each zone's chain ends in a static value (the 2023
-# annual mean), so the federation has carbon data even before anything
-# writes records to Redis.
+# plugins and carbon-cached look for it.  Each cluster's zone is replayed
+# from the shipped 2023 traces; each chain ends in a static value (the 2023
+# annual mean).
 write_carbon_conf() {
-	local c
+	local c z p start speed poll
+	start=${CARBON_REPLAY_START:-$(replay_start)}
+	speed=${CARBON_REPLAY_SPEEDUP:-1}
+	# One refresh per 30 replayed minutes (at least every 10 s).  Tests that
+	# write records themselves (40-placement) rely on carbon-cached not
+	# refreshing during a run: at SpeedUp=1 that is 30 min after `up`.
+	poll=${CARBON_REPLAY_POLL:-$(awk -v s="$speed" \
+		'BEGIN { p = int(1800 / s); print (p < 10 ? 10 : p) "s" }')}
 	(umask 077 && head -c 32 /dev/urandom | base64 >"$RUN/secrets/hmac.key")
 	{
-		echo "# carbon.conf of the local federation (generated)."
+		echo "# carbon.conf of the local federation (generated); see carbon.conf(5)."
 		echo "RedisHost=127.0.0.1"
 		echo "RedisPort=$REDIS_PORT"
 		echo "RedisPasswordFile=$RUN/secrets/redis.pass"
 		echo "HmacKeyFile=$RUN/secrets/hmac.key"
 		echo "SnapshotRefresh=5s"
 		echo "StaleAfter=1h"
-		echo "Zone=ES Providers=static StaticIntensity=160"
-		echo "Zone=NO Providers=static StaticIntensity=34"
-		echo "Zone=US-CAL-CISO Providers=static StaticIntensity=261"
+		echo "PollInterval=$poll"
+		echo "MetricsListen=127.0.0.1:$METRICS_PORT LogLevel=info"
+		for c in "${CLUSTERS[@]}"; do
+			z=${ZONE[$c]}
+			p=replay-$c
+			echo "Provider=$p Type=replay Trace=\"$TRACES/${TRACE[$z]}\"" \
+				"EstimatedColumn=\"Data Estimated\" TraceStart=$start SpeedUp=$speed"
+			echo "Zone=$z Providers=$p,static StaticIntensity=${MEAN[$z]}"
+		done
 		for c in "${CLUSTERS[@]}"; do
 			echo "ClusterName=$c Zone=${ZONE[$c]} PUE=1.2"
 		done
@@ -245,6 +278,16 @@ start_redis() {
 		/usr/bin/redis-server "$RUN/etc/redis.conf"
 	wait_for Redis 20 env REDISCLI_AUTH="$(cat "$RUN/secrets/redis.pass")" \
 		timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+}
+
+# carbon-cached, when built: after Redis, before the clusters, so the
+# plugins find records from their first read.
+start_carbon_cached() {
+	[ -x "$CACHED" ] || return 0
+	"$CACHED" --check-config -f "$RUN/etc/carbon.conf" >"$RUN/log/carbon-cached-check.log" 2>&1 ||
+		die "carbon.conf does not check; see $RUN/log/carbon-cached-check.log"
+	start carbon-cached "$CACHED" "$CACHED" --foreground -f "$RUN/etc/carbon.conf"
+	wait_for carbon-cached 20 curl -sf "http://127.0.0.1:$METRICS_PORT/readyz"
 }
 
 start_slurmdbd() {
@@ -326,7 +369,7 @@ cmd_up() {
 		die "a federation from $RUN is running: '$0 down' first"
 	fi
 	local t0=$SECONDS p c
-	for p in "$REDIS_PORT" "$DB_PORT" "$DBD_PORT"; do
+	for p in "$REDIS_PORT" "$DB_PORT" "$DBD_PORT" "$METRICS_PORT"; do
 		port_free "$p" || die "port $p is in use (another federation? CARBON_FED_PORT_BASE moves ours)"
 	done
 	for c in "${CLUSTERS[@]}"; do
@@ -341,6 +384,10 @@ cmd_up() {
 	start_munge
 	start_mariadb
 	start_redis
+	if [ -x "$CACHED" ]; then
+		log "starting carbon-cached (replaying ${TRACES##*/} traces)"
+		start_carbon_cached
+	fi
 	log "starting slurmdbd"
 	start_slurmdbd
 	log "starting ${#CLUSTERS[@]} clusters: ${CLUSTERS[*]}"
@@ -358,7 +405,7 @@ all_names() {
 	ALL=()
 	for c in "${CLUSTERS[@]}"; do ALL+=("slurmd-$c"); done
 	for c in "${CLUSTERS[@]}"; do ALL+=("slurmctld-$c"); done
-	ALL+=(slurmdbd mariadbd redis munged)
+	ALL+=(slurmdbd mariadbd carbon-cached redis munged)
 }
 
 any_alive() {
@@ -379,6 +426,7 @@ cmd_down() {
 	stop "${slurmds[@]}"
 	stop "${ctlds[@]}"
 	stop slurmdbd
+	stop carbon-cached
 	stop mariadbd redis munged
 	log "stopped"
 }
@@ -405,6 +453,8 @@ cmd_env() {
 	echo "export CARBON_FED_USER=$FED_USER"
 	echo "export CARBON_REDIS_PORT=$REDIS_PORT"
 	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis.pass"
+	echo "export CARBON_CONF=$RUN/etc/carbon.conf"
+	echo "export CARBON_METRICS_PORT=$METRICS_PORT"
 	echo "export CARBON_HMAC_KEY_FILE=$RUN/secrets/hmac.key"
 }
 
@@ -414,7 +464,7 @@ down) cmd_down ;;
 status) cmd_status ;;
 env) cmd_env "${2:-}" ;;
 *)
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 	exit 2
 	;;
 esac
