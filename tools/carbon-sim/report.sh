@@ -52,7 +52,9 @@ FILENAME ~ /\.time$/ { secs[base(FILENAME)] = $1; next }
 	rest = $0; n = 0
 	while ((i = index(rest, "{\"name\": \"")) > 0) {
 		rest = substr(rest, i + 10); nm = substr(rest, 1, index(rest, "\"") - 1)
-		zone_mean[nm] = num(rest, "mean_gco2_kwh"); zone_cores[nm] = num(rest, "cores")
+		zone_mean[nm] = num(rest, "mean_gco2_kwh")
+		# the unlimited-capacity runs are the exception, not the setup
+		if (r !~ /^unlimited/) zone_cores[nm] = num(rest, "cores")
 		zone_pue[nm] = num(rest, "pue")
 	}
 }
