@@ -3,9 +3,10 @@
 # submit example jobs as an unprivileged user, show where they ran, and
 # leave the federation running (`make demo-stop` stops it).
 #
-# Carbon-aware placement, deferral and per-job emissions arrive with the
-# policy issues; for now the demo shows the plugins loaded and the
-# options flowing through a real federation.
+# carbon-cached replays the shipped 2023 grid traces (Spain, Norway,
+# California) into Redis; job_submit/carbon places each job and records its
+# decision in AdminComment, which the summary at the end reads back from
+# sacct.  Per-job measured emissions come with the SPANK accounting work.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fed=$top/cluster-configs/local/federation.sh
@@ -26,29 +27,62 @@ submit() {
 	ids+=("${out%%;*}")
 	printf '  %-58s -> job %s\n' "sbatch $*" "$out"
 }
-submit -J critical-at-cal --carbon-urgency=critical --wrap 'sleep 2'
-submit -J flexible-24h --carbon-urgency=flexible --carbon-max-delay=24h --wrap 'sleep 2'
-submit -J tight-deadline --carbon-deadline=now+1hour -t 10 --wrap 'sleep 2'
-submit -M es -J at-es --wrap 'sleep 1'
-submit -M no -J at-no --wrap 'sleep 1'
+submit -J critical-at-cal -t 10 --carbon-urgency=critical --wrap 'sleep 2'
+submit -J flexible-24h -t 60 --carbon-urgency=flexible --carbon-max-delay=24h --wrap 'sleep 2'
+submit -J flexible-cal-only -M cal -t 60 --carbon-urgency=flexible --wrap 'sleep 2'
+submit -J normal -t 10 --wrap 'sleep 2'
+submit -J tight-deadline -t 10 --carbon-deadline=now+15minutes --wrap 'sleep 2'
+submit -J at-es-only -M es -t 10 --wrap 'sleep 1'
 
 echo
 echo "== squeue --federation"
 squeue --federation -o '%.12i %.16j %.9P %.8u %.2t %.10M %R' || true
 
-printf '\n== waiting for the accounting records'
+printf '\n== waiting for the accounting records (deferred jobs stay pending)'
 for id in "${ids[@]}"; do
 	for _ in $(seq 1 60); do
-		st=$(sacct -L -X -n -P -j "$id" -o State 2>/dev/null | head -n 1)
-		case "$st" in COMPLETED | FAILED | CANCELLED* | TIMEOUT) break ;; esac
+		row=$(sacct -L -X -n -P -j "$id" -o State,AdminComment 2>/dev/null | head -n 1)
+		case "$row" in
+		COMPLETED* | FAILED* | CANCELLED* | TIMEOUT*) break ;;
+		esac
+		# deferred to a cleaner window: pending until its begin time
+		squeue -M all -h -j "$id" -o %r 2>/dev/null | grep -q BeginTime && break
 		printf '.'
 		sleep 1
 	done
 done
 echo
 echo
-echo "== sacct -L (one row per job, on the cluster that ran it)"
+echo "== sacct -L (one row per job, on the cluster that ran it or holds it)"
 sacct -L -X -j "$(IFS=,; echo "${ids[*]}")" \
-	-o JobID%12,JobName%16,Cluster%8,User%10,State%10,Elapsed,Start%20
+	-o JobID%12,JobName%18,Cluster%8,User%10,State%10,Elapsed,Start%20,Eligible%20
+echo
+echo "== the carbon decision recorded on each job (sacct -o AdminComment)"
+# A pending job has no AdminComment in the database yet: ask its origin.
+for id in "${ids[@]}"; do
+	row=$(sacct -L -X -n -P -j "$id" -o JobName,Cluster,AdminComment | head -n 1)
+	if [ -z "${row##*|}" ]; then
+		comment=$(scontrol show job "$id" 2>/dev/null | sed -n 's/^ *AdminComment=//p')
+		row="$row$comment"
+	fi
+	echo "$row"
+done | python3 -c '
+import json, sys
+tot_exp = tot_now = 0.0
+print("%-18s %-4s %-8s %9s %9s  %s" % ("job", "at", "quality", "exp gCO2", "now gCO2", "why"))
+for line in sys.stdin:
+    name, cluster, comment = line.rstrip("\n").split("|", 2)
+    try:
+        c = json.loads(comment)["carbon"]
+    except (ValueError, KeyError):
+        print("%-18s %-4s (no carbon decision recorded)" % (name, cluster))
+        continue
+    if c["exp_g"] >= 0 and c["now_g"] >= 0:
+        tot_exp += c["exp_g"]; tot_now += c["now_g"]
+    print("%-18s %-4s %-8s %9.2f %9.2f  %s" % (name, cluster, c["q"], c["exp_g"], c["now_g"], c["why"]))
+if tot_now > 0:
+    print("total: %.2f gCO2e expected against %.2f if every job ran at once at its origin (%.0f%% less)"
+          % (tot_exp, tot_now, 100 * (tot_now - tot_exp) / tot_now))
+'
 echo
 echo "The federation keeps running. Stop it with: make demo-stop"
