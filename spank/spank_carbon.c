@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include <slurm/spank.h>
@@ -57,6 +58,21 @@ static struct carbon_opt opts[OPT_COUNT] = {
 
 static int opt_cb(int val, const char *optarg, int remote);
 
+/* As users type them, for messages. */
+static const char *const opt_names[OPT_COUNT] = {
+	[OPT_URGENCY] = "--carbon-urgency",
+	[OPT_DEADLINE] = "--carbon-deadline",
+	[OPT_MAX_DELAY] = "--carbon-max-delay",
+};
+
+/* The environment variables, after Slurm's own: SBATCH_CARBON_URGENCY for
+ * sbatch, SALLOC_... for salloc, SLURM_... for srun. */
+static const char *const env_suffix[OPT_COUNT] = {
+	[OPT_URGENCY] = "CARBON_URGENCY",
+	[OPT_DEADLINE] = "CARBON_DEADLINE",
+	[OPT_MAX_DELAY] = "CARBON_MAX_DELAY",
+};
+
 /* struct spank_option's strings are plain char * (historical API). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdiscarded-qualifiers"
@@ -82,10 +98,9 @@ static struct spank_option options[] = {
  * user's time zone, and passed on as "uts<seconds>": slurmctld and every
  * sibling then read the same instant.
  */
-static int check_value(int val, const char *arg, char *out, size_t outlen,
-		       char *err, size_t errlen)
+static int check_value(int val, const char *arg, const char *name, char *out,
+		       size_t outlen, char *err, size_t errlen)
 {
-	const char *name = NULL;
 	enum carbon_urgency u;
 	struct carbon_clock clk;
 	struct carbon_tags tags;
@@ -94,7 +109,6 @@ static int check_value(int val, const char *arg, char *out, size_t outlen,
 
 	switch (val) {
 	case OPT_URGENCY:
-		name = "--carbon-urgency";
 		rc = carbon_tags_parse_urgency(arg, name, &u, err, errlen);
 		if (!rc)
 			snprintf(out, outlen, "%s",
@@ -106,13 +120,13 @@ static int check_value(int val, const char *arg, char *out, size_t outlen,
 		clk = carbon_sysclock_now();
 		rc = carbon_tags_parse(
 			&(struct carbon_tags_input){.deadline = arg}, &clk,
-			NULL, &tags, err, errlen);
+			&(struct carbon_tag_names){.deadline = name}, &tags,
+			err, errlen);
 		if (!rc)
 			snprintf(out, outlen, "uts%lld",
 				 (long long)tags.deadline);
 		break;
 	case OPT_MAX_DELAY:
-		name = "--carbon-max-delay";
 		rc = carbon_duration_parse(arg, name, CARBON_MAX_DELAY_LIMIT,
 					   &n, err, errlen);
 		if (!rc)
@@ -133,8 +147,8 @@ static int opt_cb(int val, const char *optarg, int remote)
 	(void)remote;
 	if (val < 0 || val >= OPT_COUNT)
 		return -1;
-	if (check_value(val, optarg ? optarg : "", out, sizeof(out), err,
-			sizeof(err))) {
+	if (check_value(val, optarg ? optarg : "", opt_names[val], out,
+			sizeof(out), err, sizeof(err))) {
 		slurm_error("%s", err);
 		return -1;
 	}
@@ -162,6 +176,47 @@ EXPORT int slurm_spank_init(spank_t sp, int ac, char **av)
 	return 0;
 }
 
+static const char *env_prefix(void)
+{
+	if (!strcmp(program_invocation_short_name, "sbatch"))
+		return "SBATCH_";
+	if (!strcmp(program_invocation_short_name, "salloc"))
+		return "SALLOC_";
+	return "SLURM_";
+}
+
+/*
+ * Options not given on the command line or in #SBATCH lines may come from
+ * the environment (SBATCH_CARBON_URGENCY=flexible ...), checked the same
+ * way; a bad value fails the command with the variable's name.  (Slurm's
+ * own variables sit between the two kinds of option; SPANK cannot tell
+ * them apart, so here any option given wins over the environment.)
+ */
+static int read_environment(void)
+{
+	const char *prefix = env_prefix();
+
+	for (int i = 0; i < OPT_COUNT; i++) {
+		char name[64], err[256], out[VALUE_MAX + 1];
+		const char *v;
+
+		if (opts[i].set)
+			continue;
+		snprintf(name, sizeof(name), "%s%s", prefix, env_suffix[i]);
+		v = getenv(name);
+		if (!v)
+			continue;
+		if (check_value(i, v, name, out, sizeof(out), err,
+				sizeof(err))) {
+			slurm_error("%s", err);
+			return -1;
+		}
+		snprintf(opts[i].value, sizeof(opts[i].value), "%s", out);
+		opts[i].set = true;
+	}
+	return 0;
+}
+
 /* In sbatch/salloc/srun, after option parsing: pass the values on. */
 EXPORT int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 {
@@ -171,6 +226,8 @@ EXPORT int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	(void)av;
 	if (ctx != S_CTX_ALLOCATOR && ctx != S_CTX_LOCAL)
 		return 0;
+	if (read_environment())
+		return -1;
 	for (int i = 0; i < OPT_COUNT; i++) {
 		spank_err_t rc;
 

@@ -77,3 +77,33 @@ same_instant_as_begin() {
 		same_instant_as_begin "$form"
 	done
 }
+
+@test "SBATCH_CARBON_* variables set the options, and a bad one names the variable" {
+	local name line
+	name=$(unique_name)
+	run as_user env SBATCH_CARBON_URGENCY=flexible SBATCH_CARBON_MAX_DELAY=2h \
+		sbatch --parsable -J "$name" --wrap true
+	[ "$status" -eq 0 ]
+	wait_log "$(ctld_log cal)" "job $name from uid"
+	line=$(grep "job $name from uid" "$(ctld_log cal)" | head -n 1)
+	[[ "$line" == *"CARBON_URGENCY=flexible"* ]]
+	[[ "$line" == *"CARBON_MAX_DELAY=7200s"* ]]
+
+	run as_user env SBATCH_CARBON_URGENCY=sometimes sbatch -J "$(unique_name)" --wrap true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'SBATCH_CARBON_URGENCY: "sometimes" is not an urgency; use critical, normal or flexible'* ]]
+	run as_user env SBATCH_CARBON_DEADLINE=yesterday sbatch -J "$(unique_name)" --wrap true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'SBATCH_CARBON_DEADLINE: "yesterday"'* ]]
+}
+
+@test "an option given to sbatch wins over its SBATCH_CARBON_* variable" {
+	local name line
+	name=$(unique_name)
+	run as_user env SBATCH_CARBON_URGENCY=sometimes \
+		sbatch --parsable -J "$name" --carbon-urgency=critical --wrap true
+	[ "$status" -eq 0 ]
+	wait_log "$(ctld_log cal)" "job $name from uid"
+	line=$(grep "job $name from uid" "$(ctld_log cal)" | head -n 1)
+	[[ "$line" == *"CARBON_URGENCY=critical"* ]]
+}
