@@ -106,8 +106,13 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 	     job_desc->name ? job_desc->name : "(no name)", job_desc->user_id,
 	     submit_uid, summary ? summary : "no carbon options");
 	xfree(summary);
+	carbon_ctld_read_lock(&ctld);
 	rc = carbon_place_tags(&ctld, job_desc, now, runtime, &tags, err,
 			       sizeof(err));
+	if (!rc)
+		carbon_place_job(&ctld, job_desc, submit_uid, &tags, now,
+				 runtime);
+	carbon_ctld_read_unlock(&ctld);
 	if (rc && is_sibling_copy(job_desc)) {
 		/* The origin accepted it; a sibling only skips placement. */
 		verbose("%s: sibling copy of job %u: %s", plugin_type,
@@ -120,7 +125,6 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 		*err_msg = xstrdup(err);
 		return SLURM_ERROR;
 	}
-	carbon_place_job(&ctld, job_desc, submit_uid, &tags, now, runtime);
 	return SLURM_SUCCESS;
 }
 
@@ -136,6 +140,7 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	struct carbon_tags tags;
 	char err[512];
 	int64_t runtime;
+	int rc;
 
 	(void)submit_uid;
 	if (!job_ptr || !IS_JOB_PENDING(job_ptr))
@@ -151,8 +156,11 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 							 : job_ptr->time_limit;
 	view.job_id = NO_VAL;
 	runtime = carbon_place_runtime(&view);
-	if (!carbon_place_tags(&ctld, &view, (int64_t)time(NULL), runtime,
-			       &tags, err, sizeof(err)))
+	carbon_ctld_read_lock(&ctld);
+	rc = carbon_place_tags(&ctld, &view, (int64_t)time(NULL), runtime,
+			       &tags, err, sizeof(err));
+	carbon_ctld_read_unlock(&ctld);
+	if (!rc)
 		return SLURM_SUCCESS;
 	info("%s: rejected an update of job %u: %s", plugin_type,
 	     job_ptr->job_id, err);

@@ -300,10 +300,12 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		pj.latest_start = now + c->cfg->max_delay_limit;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	carbon_snapshot_read_lock(c->snap);
+	if (c->snap) /* without one, every cluster is priced at its fallback */
+		carbon_snapshot_read_lock(c->snap);
 	n = carbon_ctld_clusters(c, now, pc, names);
 	rc = carbon_policy_decide(&c->params, pc, n, &pj, &d, err, sizeof(err));
-	carbon_snapshot_read_unlock(c->snap);
+	if (c->snap)
+		carbon_snapshot_read_unlock(c->snap);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc) {
 		error("%s: job %s of uid %u: no decision: %s", PLUGIN,

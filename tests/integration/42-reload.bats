@@ -1,0 +1,78 @@
+#!/usr/bin/env bats
+# carbon.conf changes take effect in running controllers; a broken file is
+# refused with a log line and the configuration in force stays.
+
+load helpers
+
+PUT="$BATS_TEST_DIRNAME/put_record.py"
+CONF="$CARBON_FED_DIR/etc/carbon.conf"
+
+flat() {
+	local v=$1 o spec=
+	for ((o = -86400; o <= 172800; o += 3600)); do
+		spec+="${spec:+,}$o:$v"
+	done
+	echo "$spec"
+}
+
+put() {
+	local zone=$1 out ts c
+	shift
+	out=$("$PUT" "$zone" "$@")
+	ts=${out##* }
+	for c in "${CLUSTERS[@]}"; do
+		wait_log "$(ctld_log "$c")" "zone $zone: new data fetched at $ts"
+	done
+}
+
+# reloads CLUSTER: how many times its job_submit/carbon re-read carbon.conf.
+reloads() { grep -c "job_submit/carbon: reloaded $CONF" "$(ctld_log "$1")" || true; }
+
+# edit_conf SED-EXPR: change carbon.conf and wait until cal re-read it
+# (reloaded or refused).
+edit_conf() {
+	local before
+	before=$(grep -cE "job_submit/carbon: (reloaded $CONF|keeping the carbon configuration)" "$(ctld_log cal)" || true)
+	sed -i "$1" "$CONF"
+	local end=$((SECONDS + 30))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(grep -cE "job_submit/carbon: (reloaded $CONF|keeping the carbon configuration)" "$(ctld_log cal)" || true)" -gt "$before" ] && return 0
+		sleep 0.5
+	done
+	echo "cal did not re-read $CONF" >&2
+	return 1
+}
+
+flexible_at_cal_runs_at() {
+	local id
+	id=$(USER_SLURM_CONF=$(conf_of cal) as_user sbatch --parsable \
+		-J "$(unique_name)" -t 10 --carbon-urgency=flexible --wrap true)
+	wait_sacct "$id" COMPLETED 90
+	[ "$(sacct_field "$id" Cluster)" = "$1" ]
+}
+
+@test "a changed carbon.conf is re-read by the running controllers" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	flexible_at_cal_runs_at no
+	# Demand a 95% saving: no (90% below cal) is no longer worth a move.
+	edit_conf '$a MinSavingPercent=95'
+	[ "$(reloads cal)" -ge 1 ]
+	put US-CAL-CISO --spec="$(flat 300)" # new snapshot, same data
+	flexible_at_cal_runs_at cal
+	edit_conf '/^MinSavingPercent=95$/d'
+	put US-CAL-CISO --spec="$(flat 300)"
+	flexible_at_cal_runs_at no
+}
+
+@test "a broken carbon.conf is refused and the one in force stays" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	edit_conf '$a NoSuchKey=1'
+	grep -q "job_submit/carbon: $CONF:[0-9]*: .*NoSuchKey" "$(ctld_log cal)"
+	grep -q 'job_submit/carbon: keeping the carbon configuration in force' "$(ctld_log cal)"
+	flexible_at_cal_runs_at no
+	edit_conf '/^NoSuchKey=1$/d'
+}
