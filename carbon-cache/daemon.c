@@ -137,8 +137,7 @@ static void redis_connect(struct daemon *d)
 	d->last_command = mono();
 	carbon_metrics_redis_set(d->m, true);
 	if (!d->adopted) {
-		if (!d->once)
-			adopt_all(d);
+		adopt_all(d);
 		d->adopted = true;
 		return;
 	}
@@ -274,8 +273,17 @@ static void loop(struct daemon *d)
 static int once(struct daemon *d)
 {
 	bool ok = true;
-	int64_t now = wall();
+	int64_t now;
 
+	/* Connect first: the records already in Redis become the last good
+	 * data, so a zone whose chain fails now is re-written stale. */
+	for (int t = 0; t < ONCE_TRIES && !*d->stop; t++) {
+		redis_tick(d);
+		if (carbon_store_is_up(d->store))
+			break;
+		sleep_until(d, d->next_connect);
+	}
+	now = wall();
 	for (size_t i = 0; i < d->rt->n_zones && !*d->stop; i++) {
 		enum carbon_chain_outcome o = refresh(d, i, now);
 

@@ -16,7 +16,10 @@ expect_rejected() {
 		return 1
 	}
 	[ -z "$(squeue -h -n "$name" -o %i)" ]
-	! grep -q "job $name from uid" "$(ctld_log cal)"
+	if grep -q "job $name from uid" "$(ctld_log cal)"; then
+		echo "job $name reached slurmctld" >&2
+		return 1
+	fi
 }
 
 @test "a bad --carbon-urgency names the option and the accepted words" {

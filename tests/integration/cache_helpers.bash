@@ -205,3 +205,132 @@ fake_em_start() {
 em_provider() {
 	echo "Provider=$1 Type=electricitymaps Url=http://127.0.0.1:$2/v3/ TokenFile=$TOKEN_FILE Timeout=30s"
 }
+
+# ---- the shared fake provider (tests/fake-provider/server.py) ---------------
+# Used by 32-provider-scenarios.bats.
+
+FAKE_PROVIDER=$CACHE_TOP/tests/fake-provider/server.py
+# python3 for the helpers below; a file's setup_file may export the
+# interpreter itself (a version manager's shim costs ~0.1 s a start).
+CACHE_PYTHON=${CACHE_PYTHON:-python3}
+
+# free_ports N: N distinct TCP ports nobody listens on now, one a line.
+free_ports() {
+	"$CACHE_PYTHON" -c '
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print("\n".join(str(s.getsockname()[1]) for s in socks))' "$1"
+}
+
+# fake_provider_start DIR: the fake provider on a free port of 127.0.0.1;
+# sets FAKE_PROVIDER_PORT and FAKE_PROVIDER_PID (also in DIR/fake.pid).  A
+# "hang" answer is held for 10 s at most.
+fake_provider_start() {
+	local dir=$1
+	FAKE_PROVIDER_PORT=$(free_port)
+	"$CACHE_PYTHON" "$FAKE_PROVIDER" --port "$FAKE_PROVIDER_PORT" \
+		--pidfile "$dir/fake-provider.pidfile" --hang-seconds 10 \
+		>>"$dir/fake-provider.log" 2>&1 &
+	FAKE_PROVIDER_PID=$!
+	echo "$FAKE_PROVIDER_PID" >"$dir/fake.pid"
+	wait_until 10 curl -sf "http://127.0.0.1:$FAKE_PROVIDER_PORT/healthz" || {
+		echo "the fake provider did not start" >&2
+		return 1
+	}
+}
+
+# record_check FILE [OTHER]: check that FILE holds exactly one record in
+# the canonical v1 form of lib/carbon/record.h (magic, the twelve header
+# fields in order, age = generated_at - fetched_at, points= point lines of
+# TIME VALUE FLAGS with strictly increasing times and canonical values,
+# one sig line, one final newline) and print what is in it, one KEY=VALUE a
+# line: every header field, then
+#   measured, forecast, estimated   point counts by flag
+#   min, max                        the values' range
+#   forecast_last                   1 when every forecast point comes after
+#                                   every measured one
+#   cadence                         seconds between the last two measured
+#                                   points
+#   day_before, day_before_same     forecast points with a measured point
+#                                   exactly 24 h earlier, and how many of
+#                                   them hold that same value
+# and with OTHER (another record): common (times in both), differ (of those,
+# with another value), higher (of those, higher in FILE).  Exits 1 with the
+# reason on stderr when FILE is not a canonical record.
+record_check() {
+	"$CACHE_PYTHON" - "$@" <<-'EOF'
+		import re, sys
+		from datetime import datetime, timezone
+		HEAD = ["zone", "signal", "basis", "source", "fetched_at", "generated_at",
+		        "stale", "age", "fallback", "derived", "key", "points"]
+		TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
+		POINT = re.compile(r"^(" + TIME + r") ((?:0|[1-9][0-9]*)(?:\.[0-9]{0,2}[1-9])?) (-|e|f|fe)$")
+		def secs(s):
+		    return int(datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+		def fail(why):
+		    sys.stderr.write("%s: not a canonical record: %s\n" % (sys.argv[1], why))
+		    sys.exit(1)
+		def load(path):
+		    data = open(path, "rb").read().decode("ascii")
+		    if not data.endswith("\n") or data.endswith("\n\n") or "\r" in data:
+		        fail("line ends")
+		    lines = data[:-1].split("\n")
+		    if lines[0] != "carbon-record v1":
+		        fail("magic: %r" % lines[0])
+		    h = {}
+		    for k, line in zip(HEAD, lines[1:13]):
+		        if not line.startswith(k + "="):
+		            fail("expected %s=, got %r" % (k, line))
+		        h[k] = line[len(k) + 1:]
+		    if len(lines) < 13:
+		        fail("short header")
+		    for k in ("stale", "fallback", "derived"):
+		        if h[k] not in ("0", "1"):
+		            fail("%s=%s" % (k, h[k]))
+		    if h["signal"] not in ("average", "marginal") or \
+		            h["basis"] not in ("lifecycle", "direct", "operational"):
+		        fail("signal/basis")
+		    if not re.fullmatch(TIME, h["fetched_at"]) or not re.fullmatch(TIME, h["generated_at"]):
+		        fail("times")
+		    if int(h["age"]) != secs(h["generated_at"]) - secs(h["fetched_at"]) or int(h["age"]) < 0:
+		        fail("age")
+		    n = int(h["points"])
+		    if not 1 <= n <= 8192 or len(lines) != 13 + n + 1:
+		        fail("points=%d but %d lines" % (n, len(lines) - 14))
+		    pts = []
+		    for line in lines[13:13 + n]:
+		        m = POINT.match(line)
+		        if not m:
+		            fail("point line %r" % line)
+		        t = secs(m.group(1))
+		        if pts and t <= pts[-1][0]:
+		            fail("times not increasing at %r" % line)
+		        pts.append((t, float(m.group(2)), m.group(3)))
+		    if not re.fullmatch(r"sig=[0-9a-f]{64}", lines[-1]):
+		        fail("sig line %r" % lines[-1])
+		    return h, pts
+		h, pts = load(sys.argv[1])
+		meas = [p for p in pts if "f" not in p[2]]
+		fc = [p for p in pts if "f" in p[2]]
+		by_t = {p[0]: p[1] for p in meas}
+		prior = [p for p in fc if p[0] - 86400 in by_t]
+		out = dict(h)
+		out.update(measured=len(meas), forecast=len(fc),
+		           estimated=sum("e" in p[2] for p in pts),
+		           min="%g" % min(p[1] for p in pts), max="%g" % max(p[1] for p in pts),
+		           forecast_last=int(not fc or not meas or fc[0][0] > meas[-1][0]),
+		           cadence=meas[-1][0] - meas[-2][0] if len(meas) > 1 else 0,
+		           day_before=len(prior),
+		           day_before_same=sum(by_t[p[0] - 86400] == p[1] for p in prior))
+		if len(sys.argv) > 2:
+		    other = {p[0]: p[1] for p in load(sys.argv[2])[1]}
+		    common = [p for p in pts if p[0] in other]
+		    out.update(common=len(common),
+		               differ=sum(p[1] != other[p[0]] for p in common),
+		               higher=sum(p[1] > other[p[0]] for p in common))
+		for k, v in out.items():
+		    print("%s=%s" % (k, v))
+	EOF
+}
