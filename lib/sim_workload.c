@@ -254,9 +254,9 @@ const char *carbon_sim_skip_name(enum carbon_sim_skip why)
 	case CARBON_SIM_SKIP_BAD_LINE:
 		return "bad SWF line";
 	case CARBON_SIM_SKIP_NO_SUBMIT:
-		return "no submit time (-1)";
+		return "submit time unknown (-1)";
 	case CARBON_SIM_SKIP_NO_RUNTIME:
-		return "no run time (-1)";
+		return "run time unknown (-1)";
 	case CARBON_SIM_SKIP_ZERO_RUNTIME:
 		return "zero run time";
 	case CARBON_SIM_SKIP_NO_PROCS:

@@ -120,7 +120,7 @@ static int syntax(struct ps *st, size_t where)
 	bool end = where >= st->len;
 
 	return carbon_error_set(st->err, st->errlen, CARBON_EINVAL,
-				"%s: \"%s\" is not a time (%s%s%s); %s",
+				"%s: \"%s\" is not a time [%s%s%s]; %s",
 				st->name, st->s, end ? "incomplete" : "at \"",
 				end ? "" : st->s + where, end ? "" : "\"",
 				CARBON_TIME_FORMS);

@@ -9,7 +9,7 @@
  * network I/O and never call Slurm's client API.
  *
  * Nothing here may terminate slurmctld: errors are logged or returned to
- * the submitting user through err_msg, never fatal().
+ * the submitting user through err_msg; nothing here calls Slurm's fatal.
  */
 
 #include <inttypes.h>

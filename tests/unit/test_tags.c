@@ -440,7 +440,7 @@ static void test_bad_values(void **state)
 	in.urgency = NULL;
 	in.deadline = "someday";
 	run(&in, &t, CARBON_EINVAL,
-	    "--carbon-deadline: \"someday\" is not a time (at \"someday\"); "
+	    "--carbon-deadline: \"someday\" is not a time [at \"someday\"]; "
 	    "use now+COUNT");
 	in.deadline = "2026-02-30";
 	run(&in, &t, CARBON_EINVAL, "names a day that does not exist");
