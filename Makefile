@@ -229,6 +229,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -Ilib -D_GNU_SOURCE \
 # The core is compiled once with the sanitizers and coverage hooks, then
 # linked into each target.
 FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
+.SECONDARY: $(FUZZ_LIB_OBJS)
 
 $(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h)
 	@mkdir -p $(dir $@)
@@ -251,7 +252,7 @@ test-fuzz-smoke: $(FUZZ_BINS) $(CACHE_FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS) $(CACHE_FUZZ_BINS); do \
 		n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
 		echo "== fuzz smoke $$n"; \
-		$$f -max_total_time=3 -print_final_stats=0 \
+		$$f -seed=1 -max_total_time=3 -print_final_stats=0 \
 			$(B)/fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>$(B)/fuzz/$$n.log || \
 			{ tail -40 $(B)/fuzz/$$n.log; exit 1; }; done
 

@@ -246,7 +246,8 @@ static struct cand *pick(struct oracle *o, const struct carbon_sim_job *job,
 			 bool *passed_over)
 {
 	*passed_over = false;
-	qsort(o->cand, o->ncand, sizeof(*o->cand), cand_cmp);
+	if (o->ncand > 1)
+		qsort(o->cand, o->ncand, sizeof(*o->cand), cand_cmp);
 	for (size_t k = 0; k < o->ncand; k++) {
 		struct cand *c = &o->cand[k];
 		int64_t next;

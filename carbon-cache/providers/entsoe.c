@@ -306,7 +306,8 @@ static int sort_type(struct type *ty, char *err, size_t errlen)
 {
 	char when[PROVIDER_TIME_BUF];
 
-	qsort(ty->v, ty->n, sizeof(*ty->v), cmp_value);
+	if (ty->n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ty->v, ty->n, sizeof(*ty->v), cmp_value);
 	for (size_t i = 1; i < ty->n; i++) {
 		if (ty->v[i - 1].t + ty->v[i - 1].len <= ty->v[i].t)
 			continue;
