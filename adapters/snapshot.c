@@ -306,16 +306,28 @@ static void refresh_zone(struct carbon_snapshot *s, struct slot *z)
 	}
 }
 
+/*
+ * One pass over the zones.  A connection that breaks during the pass (Redis
+ * restarted since the last one) is re-opened once at once, rather than
+ * waiting a whole interval with the data going older.
+ */
 int carbon_snapshot_refresh(struct carbon_snapshot *s)
 {
+	bool was_connected;
+
 	if (!s)
 		return CARBON_EINVAL;
-	if (!connect_redis(s)) {
-		count(s, &s->stats.redis_errors);
-		return CARBON_EINVAL;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		was_connected = s->redis != NULL;
+		if (!connect_redis(s)) {
+			count(s, &s->stats.redis_errors);
+			break;
+		}
+		for (size_t i = 0; i < s->n && s->redis; i++)
+			refresh_zone(s, &s->slots[i]);
+		if (s->redis || !was_connected)
+			break;
 	}
-	for (size_t i = 0; i < s->n && s->redis; i++)
-		refresh_zone(s, &s->slots[i]);
 	pthread_mutex_lock(&s->wake_lock);
 	s->stats.refreshes++;
 	if (s->redis)

@@ -94,6 +94,7 @@ qualities() {
 	kill -TERM "$(pid_of redis)"
 	burst 50 "$tag" >/dev/null
 	all_done "$tag" 50
-	grep -q "cannot reach Redis at 127.0.0.1:$CARBON_REDIS_PORT" "$(ctld_log cal)"
+	# The snapshot refresh (every 5 s here) reports the outage.
+	wait_log "$(ctld_log cal)" "cannot reach Redis at 127.0.0.1:$CARBON_REDIS_PORT" 30
 	[ "$(sacct -L -X -n -P --name "$tag" -o AdminComment | grep -c '"carbon":{"v":1')" -eq 50 ]
 }
