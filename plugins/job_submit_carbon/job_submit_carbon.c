@@ -131,7 +131,10 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 /*
  * scontrol update: the carbon options cannot change (they live in the
  * job's spank environment), but a new time limit, partition or QOS can
- * make them invalid, e.g. a deadline the job can no longer meet.
+ * make them invalid, e.g. a deadline the job can no longer meet.  Only
+ * such an update is checked: any other one (a new priority, a hold, the
+ * re-planner moving the begin time) passes even when the deadline has
+ * become unreachable while the job waited.
  */
 int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	       uint32_t submit_uid, char **err_msg)
@@ -144,6 +147,9 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 
 	(void)submit_uid;
 	if (!job_ptr || !IS_JOB_PENDING(job_ptr))
+		return SLURM_SUCCESS;
+	if (job_desc->time_limit == NO_VAL && !job_desc->partition &&
+	    !job_desc->qos)
 		return SLURM_SUCCESS;
 	view.spank_job_env = job_ptr->spank_job_env;
 	view.spank_job_env_size = job_ptr->spank_job_env_size;
