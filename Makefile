@@ -155,11 +155,12 @@ $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c
 		-o $@ $< plugins/job_submit_carbon/place.c $(CTLD_COMMON) $(CTLD_LIBS)
 
 $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
-		plugins/sched_carbon/exports.map $(LIBCARBON) \
+		plugins/sched_carbon/exports.map $(CTLD_COMMON) \
+		$(wildcard plugins/*/*.h) $(ADAPTERS) $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(LIBCARBON) -lpthread -lm
+	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
+		-o $@ $< $(CTLD_COMMON) $(CTLD_LIBS)
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \

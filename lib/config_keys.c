@@ -85,7 +85,7 @@ static const struct config_key global_keys[] = {
 	G("PollInterval", CK_INTERVAL, poll_interval, 10, DAY, NULL, 0),
 	G("SnapshotRefresh", CK_INTERVAL, snapshot_refresh, 5, 3600, NULL, 0),
 	G("StaleAfter", CK_INTERVAL, stale_after, 60, 7 * DAY, NULL, 0),
-	G("ReplanInterval", CK_INTERVAL, replan_interval, 60, DAY, NULL, 0),
+	G("ReplanInterval", CK_INTERVAL, replan_interval, 10, DAY, NULL, 0),
 	G("MinSavingPercent", CK_NUMBER, min_saving_percent, 0, 100, NULL, 0),
 	G("ReplanHysteresisPercent", CK_NUMBER, replan_hysteresis_percent, 0,
 	  100, NULL, 0),

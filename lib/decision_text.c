@@ -5,10 +5,12 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "carbon/decision_text.h"
+#include "carbon/tags.h"
 #include "carbon/timeparse.h"
 
 struct out {
@@ -95,9 +97,24 @@ int carbon_decision_text(const struct carbon_policy_decision *d,
 		put_time(&o, d->begin);
 	else
 		put(&o, "\"now\"");
-	put(&o, ",\"mode\":\"%s\",\"q\":\"%s\"",
+	put(&o, ",\"mode\":\"%s\",\"q\":\"%s\",\"u\":\"%s\",\"latest\":",
 	    carbon_policy_mode_name(d->mode),
-	    carbon_policy_quality_name(d->quality));
+	    carbon_policy_quality_name(d->quality),
+	    carbon_tags_urgency_name(d->urgency));
+	put_time(&o, d->latest);
+	if (d->allowed) {
+		bool first = true;
+
+		put(&o, ",\"allow\":\"");
+		for (size_t i = 0; i < n; i++) {
+			if (!(d->allowed & (UINT64_C(1) << i)))
+				continue;
+			put(&o, "%s", first ? "" : ",");
+			put_str(&o, name(names, i));
+			first = false;
+		}
+		put(&o, "\"");
+	}
 	put_g(&o, "exp_g", d->expected_g);
 	put_g(&o, "now_g", d->baseline_g);
 	put(&o, ",\"rank\":\"");
@@ -170,4 +187,194 @@ int carbon_admin_comment_merge(const char *old, const char *member, char *out,
 		put(&o, "%s {%s}", old, member);
 	}
 	return o.full ? CARBON_ETOOLONG : 0;
+}
+
+/* ---- reading a record back (re-planning) ---- */
+
+struct in {
+	const char *p;
+	const char *end; /* the record's closing brace */
+};
+
+/* A JSON string at in->p into buf (bytes, \uXXXX below 0x80 only). */
+static bool get_str(struct in *in, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (in->p >= in->end || *in->p != '"')
+		return false;
+	for (in->p++; in->p < in->end && *in->p != '"'; in->p++) {
+		char c = *in->p;
+
+		if (c == '\\') {
+			if (++in->p >= in->end)
+				return false;
+			c = *in->p;
+			if (c == 'u') {
+				unsigned v = 0;
+
+				for (int k = 0; k < 4; k++) {
+					char h = ++in->p < in->end ? *in->p : 0;
+
+					if (h >= '0' && h <= '9')
+						v = v * 16 +
+						    (unsigned)(h - '0');
+					else if (h >= 'a' && h <= 'f')
+						v = v * 16 +
+						    (unsigned)(h - 'a' + 10);
+					else if (h >= 'A' && h <= 'F')
+						v = v * 16 +
+						    (unsigned)(h - 'A' + 10);
+					else
+						return false;
+				}
+				if (v == 0 || v > 0x7f)
+					return false;
+				c = (char)v;
+			} else if (c != '"' && c != '\\' && c != '/') {
+				return false;
+			}
+		}
+		if (used + 1 >= len)
+			return false;
+		buf[used++] = c;
+	}
+	if (in->p >= in->end)
+		return false;
+	in->p++;
+	buf[used] = '\0';
+	return true;
+}
+
+/* A JSON number (no exponent needed here) at in->p. */
+static bool get_num(struct in *in, double *v)
+{
+	char tmp[64];
+	size_t k = 0;
+	char *stop;
+
+	while (in->p < in->end && k + 1 < sizeof(tmp) &&
+	       strchr("+-.0123456789", *in->p))
+		tmp[k++] = *in->p++;
+	tmp[k] = '\0';
+	if (!k)
+		return false;
+	*v = strtod(tmp, &stop);
+	return *stop == '\0';
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" exactly, as put_time() writes it. */
+static bool get_utc(const char *s, int64_t *t)
+{
+	struct tm tm = {0};
+	int y, mo, d, h, mi, se;
+	char z;
+
+	if (strlen(s) != 20 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se,
+		   &z) != 7 ||
+	    z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 60 || y < 1970 || h < 0 || mi < 0 || se < 0)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	return !carbon_time_from_utc_tm(&tm, t);
+}
+
+static int bad(char *err, size_t errlen, const char *what, const char *key)
+{
+	return carbon_error_set(err, errlen, CARBON_EINVAL,
+				"carbon record: %s%s%s", what, key ? " " : "",
+				key ? key : "");
+}
+
+static int set_field(struct carbon_decision_record *r, const char *key,
+		     const char *str, double num, bool is_str, char *err,
+		     size_t errlen)
+{
+	if (!strcmp(key, "v")) {
+		if (is_str || num != CARBON_DECISION_TEXT_VERSION)
+			return bad(err, errlen, "unknown version", NULL);
+		r->version = (int)num;
+	} else if (!strcmp(key, "at") && is_str) {
+		if (strlen(str) >= sizeof(r->at))
+			return bad(err, errlen, "too long:", key);
+		memcpy(r->at, str, strlen(str) + 1);
+	} else if (!strcmp(key, "begin") && is_str) {
+		r->deferred = strcmp(str, "now") != 0;
+		if (r->deferred && !get_utc(str, &r->begin))
+			return bad(err, errlen, "bad time in", key);
+		r->has_begin = true;
+	} else if (!strcmp(key, "mode") && is_str) {
+		r->mode =
+			strcmp(str, "eco") ? CARBON_MODE_FAST : CARBON_MODE_ECO;
+	} else if (!strcmp(key, "u") && is_str) {
+		char e[8];
+
+		if (carbon_tags_parse_urgency(str, "u", &r->urgency, e,
+					      sizeof(e)))
+			return bad(err, errlen, "bad urgency in", key);
+		r->has_urgency = true;
+	} else if (!strcmp(key, "latest") && is_str) {
+		if (!get_utc(str, &r->latest))
+			return bad(err, errlen, "bad time in", key);
+		r->has_latest = true;
+	} else if (!strcmp(key, "allow") && is_str) {
+		snprintf(r->allow, sizeof(r->allow), "%s", str);
+	} else if (!strcmp(key, "exp_g") && !is_str) {
+		r->expected_g = num;
+	} else if (!strcmp(key, "now_g") && !is_str) {
+		r->baseline_g = num;
+	}
+	/* Anything else (rank, why, q, fields of later minor versions) is
+	 * for people, not for re-planning. */
+	return 0;
+}
+
+int carbon_decision_parse(const char *comment, struct carbon_decision_record *r,
+			  char *err, size_t errlen)
+{
+	struct in in;
+	const char *start;
+
+	if (!r)
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"carbon record: NULL");
+	memset(r, 0, sizeof(*r));
+	r->expected_g = r->baseline_g = -1;
+	start = comment ? strstr(comment, "\"carbon\":{") : NULL;
+	if (!start) {
+		return 1 + carbon_error_set(err, errlen, 0, "no carbon record");
+	}
+	in.p = start + 10;
+	in.end = strchr(in.p, '}');
+	if (!in.end)
+		return bad(err, errlen, "no closing brace", NULL);
+	while (in.p < in.end) {
+		char key[16], str[CARBON_DECISION_FIELD_MAX];
+		double num = 0;
+		bool is_str;
+		int rc;
+
+		if (!get_str(&in, key, sizeof(key)) || in.p >= in.end ||
+		    *in.p++ != ':')
+			return bad(err, errlen, "bad key", NULL);
+		is_str = in.p < in.end && *in.p == '"';
+		if (is_str ? !get_str(&in, str, sizeof(str))
+			   : !get_num(&in, &num))
+			return bad(err, errlen, "bad value of", key);
+		rc = set_field(r, key, is_str ? str : "", num, is_str, err,
+			       errlen);
+		if (rc)
+			return rc;
+		if (in.p < in.end && *in.p++ != ',')
+			return bad(err, errlen, "no comma after", key);
+	}
+	if (!r->version || !r->at[0] || !r->has_begin)
+		return bad(err, errlen, "v, at and begin are required", NULL);
+	return 0;
 }

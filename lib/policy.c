@@ -400,6 +400,9 @@ int carbon_policy_decide(const struct carbon_policy_params *params,
 	d.expected_g = d.intensity = -1;
 	d.baseline_g = d.now_g[job->origin];
 	d.quality = CARBON_DATA_NONE;
+	d.urgency = job->urgency;
+	d.latest = latest;
+	d.allowed = allowed;
 	ref = d.nranked ? reference(job, pr, allowed, &d) : SIZE_MAX;
 	if (ref == SIZE_MAX) {
 		snprintf(d.reason, sizeof(d.reason),

@@ -213,6 +213,7 @@ write_carbon_conf() {
 		echo "RedisPasswordFile=$RUN/secrets/redis.pass"
 		echo "HmacKeyFile=$RUN/secrets/hmac.key"
 		echo "SnapshotRefresh=5s"
+		echo "ReplanInterval=15s"
 		echo "StaleAfter=1h"
 		echo "PollInterval=$poll"
 		echo "MetricsListen=127.0.0.1:$METRICS_PORT LogLevel=info"

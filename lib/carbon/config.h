@@ -42,7 +42,7 @@
  *   PollInterval=INTERVAL  15m; 10s-1d: carbon-cached's provider polls
  *   SnapshotRefresh=INTERVAL 1m; 5s-1h: plugins re-read Redis
  *   StaleAfter=INTERVAL    2h; 1m-7d: data older is stale (fallback)
- *   ReplanInterval=INTERVAL 5m; 1m-1d: re-planning of pending jobs
+ *   ReplanInterval=INTERVAL 5m; 10s-1d: re-planning of pending jobs
  *   MinSavingPercent=P     5; 0-100: defer or move a job only if that
  *                          saves at least P % of its expected gCO2e
  *   ReplanHysteresisPercent=P 10; 0-100: move a planned job only when the

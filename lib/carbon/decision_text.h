@@ -6,11 +6,17 @@
  * "carbon":
  *
  *   {"carbon":{"v":1,"at":"no","begin":"2023-06-15T17:00:00Z","mode":"fast",
- *    "q":"fresh","exp_g":49.7,"now_g":405.4,"rank":"no:49.7,cal:253.9,
- *    es:287.7","why":"moved to no, deferred 13.0 h: 88% below now at cal"}}
+ *    "q":"fresh","u":"flexible","latest":"2023-06-16T04:00:00Z",
+ *    "allow":"es,no,cal","exp_g":49.7,"now_g":405.4,"rank":"no:49.7,
+ *    cal:253.9,es:287.7","why":"moved to no, deferred 13.0 h: 88% below
+ *    now at cal"}}
  *
  *   at     the chosen cluster; begin: UTC start ("now" when not deferred)
  *   mode   fast|eco;  q: fresh|stale|fallback|none (carbon/policy.h)
+ *   u      the job's urgency: critical|normal|flexible
+ *   latest the latest start in force (UTC): re-planning never goes past it
+ *   allow  the clusters the job may run on (the user's -M and the
+ *          federation); absent: every configured cluster
  *   exp_g  expected gCO2e of the decision; now_g: of running now at the
  *          origin (-1: unknown)
  *   rank   cluster:gCO2e at its best start, best first
@@ -26,6 +32,7 @@
 #ifndef CARBON_DECISION_TEXT_H
 #define CARBON_DECISION_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,5 +62,34 @@ int carbon_decision_text(const struct carbon_policy_decision *d,
  */
 int carbon_admin_comment_merge(const char *old, const char *member, char *out,
 			       size_t len) CARBON_MUST_CHECK;
+
+/* Longest string field carbon_decision_parse() keeps, with the NUL. */
+#define CARBON_DECISION_FIELD_MAX 1024
+
+/* What re-planning reads back from a job's record. */
+struct carbon_decision_record {
+	int version;
+	char at[64]; /* the chosen cluster */
+	bool has_begin;
+	bool deferred; /* begin was a time, not "now" */
+	int64_t begin; /* when deferred */
+	enum carbon_policy_mode mode;
+	bool has_urgency;
+	enum carbon_urgency urgency;
+	bool has_latest;
+	int64_t latest;
+	char allow[CARBON_DECISION_FIELD_MAX]; /* "": every cluster */
+	double expected_g;		       /* -1 when absent */
+	double baseline_g;
+};
+
+/*
+ * Find and read the carbon record in an AdminComment (anything around it
+ * is ignored, unknown keys too).  Returns 0; 1 when there is no record;
+ * CARBON_EINVAL when it is damaged (edited by hand, or a later major
+ * version), with the reason in err.
+ */
+int carbon_decision_parse(const char *comment, struct carbon_decision_record *r,
+			  char *err, size_t errlen) CARBON_MUST_CHECK;
 
 #endif

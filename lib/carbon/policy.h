@@ -135,6 +135,10 @@ struct carbon_policy_decision {
 		quality; /* of the data the decision rests on */
 	bool changed; /* anything differs from the submission (or the plan) */
 	char reason[CARBON_POLICY_REASON_MAX];
+	/* What re-planning needs later, copied from the job: */
+	enum carbon_urgency urgency;
+	int64_t latest;	  /* the latest start in force (absolute) */
+	uint64_t allowed; /* the clusters the job may run on */
 };
 
 /* The site's defaults: average/lifecycle, 5% saving, 10% hysteresis,

@@ -1,7 +1,9 @@
 /*
- * Fuzz the AdminComment merge: any existing comment (a site's text, JSON,
- * or a damaged earlier record) merged with a record must not crash, and a
- * second merge must give the same comment (the record is found again).
+ * Fuzz the AdminComment merge and the record reader: any existing comment
+ * (a site's text, JSON, or a damaged earlier record) merged with a record
+ * must not crash, and a second merge must give the same comment (the
+ * record is found again); reading any comment back must not crash, and a
+ * record it accepts has its required fields.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *old = malloc(size + 1);
 	char once[CARBON_ADMIN_COMMENT_MAX + 1];
 	char twice[CARBON_ADMIN_COMMENT_MAX + 1];
+	struct carbon_decision_record r;
+	char err[128];
+	int rc;
 
 	if (!old)
 		return 0;
@@ -25,6 +30,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!carbon_admin_comment_merge(old, member, once, sizeof(once)) &&
 	    !carbon_admin_comment_merge(once, member, twice, sizeof(twice)) &&
 	    strcmp(once, twice) && !strstr(old, "\"carbon\":{"))
+		abort();
+	rc = carbon_decision_parse(old, &r, err, sizeof(err));
+	if (rc == 0 && (r.version != 1 || !r.at[0] || !r.has_begin))
+		abort();
+	if (rc != 0 && rc != 1 && rc != CARBON_EINVAL)
 		abort();
 	free(old);
 	return 0;

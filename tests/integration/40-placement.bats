@@ -143,3 +143,79 @@ submit_at() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"--carbon-deadline:"*"less than the job's time limit of 10:00:00"* ]]
 }
+
+# eligible CLUSTER ID: the job's begin time (EligibleTime), in epoch seconds.
+eligible() {
+	local t
+	t=$(scontrol -M "$1" show job "$2" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
+	date -d "$t" +%s
+}
+
+# latest_of CLUSTER ID: the latest start in the job's carbon record.
+latest_of() {
+	local t
+	t=$(scontrol -M "$1" show job "$2" | grep -oE '"latest":"[^"]+"' | cut -d'"' -f4)
+	date -d "$t" +%s
+}
+
+@test "after the forecast changes, re-planning moves a pending job's start earlier, never past its latest start" {
+	# cal: dirty for 20 minutes, then clean (50) for hours.
+	local o spec= now id b1 b2 latest end
+	for ((o = -600; o <= 7200; o += 60)); do
+		spec+="${spec:+,}$o:$((o < 1200 ? 400 : 50))"
+	done
+	put US-CAL-CISO --spec="$spec"
+	now=$(date +%s)
+	id=$(submit_at cal -M cal -t 2 --carbon-urgency=flexible \
+		--carbon-max-delay=1h --wrap true)
+	id=${id%%;*}
+	b1=$(eligible cal "$id")
+	latest=$(latest_of cal "$id")
+	[ $((b1 - now)) -ge 1100 ] && [ $((b1 - now)) -le 1300 ]
+	[ "$b1" -le "$latest" ]
+	# The new forecast: far cleaner (5) from one minute from now.
+	spec=
+	for ((o = -600; o <= 7200; o += 60)); do
+		spec+="${spec:+,}$o:$((o < 60 ? 400 : o < 900 ? 5 : 50))"
+	done
+	put US-CAL-CISO --spec="$spec"
+	# The next re-planning pass (ReplanInterval=15s here) moves it.
+	end=$((SECONDS + 90))
+	while [ $SECONDS -lt $end ]; do
+		b2=$(eligible cal "$id")
+		[ "$b2" -lt "$b1" ] && break
+		sleep 2
+	done
+	[ "$b2" -lt "$b1" ]
+	[ "$b2" -le "$latest" ]
+	wait_log "$(ctld_log cal)" "slurmctld/carbon: job $id re-planned: deferred"
+	wait_sacct "$id" COMPLETED 300
+	[ "$(date -d "$(sacct_field "$id" Start)" +%s)" -ge "$b2" ]
+	[[ "$(sacct_field "$id" AdminComment)" == *'"why":"re-planned: '* ]]
+}
+
+@test "a flexible job still pending at its latest start is released to every allowed cluster" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	# no, the cleanest, is full: a critical job holds all its CPUs.
+	local blocker id end state
+	blocker=$(submit_at no -M no -n 8 -t 10 --carbon-urgency=critical \
+		--wrap "sleep 600")
+	blocker=${blocker%%;*}
+	end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
+		state=$(squeue -M no -h -j "$blocker" -o %T | tail -n 1)
+		[ "$state" = RUNNING ] && break
+		sleep 1
+	done
+	[ "$state" = RUNNING ]
+	# Sent to no alone; it cannot start there, and may wait one minute.
+	id=$(submit_at cal -t 2 --carbon-urgency=flexible \
+		--carbon-max-delay=1m --wrap true)
+	id=${id%%;*}
+	wait_log "$(ctld_log cal)" "slurmctld/carbon: job $id released at its latest start" 150
+	wait_sacct "$id" COMPLETED 120
+	scancel -M no "$blocker"
+	[ "$(sacct_field "$id" Cluster)" != no ]
+}

@@ -24,6 +24,9 @@ static struct carbon_policy_decision sample(void)
 		.expected_g = 49.66,
 		.baseline_g = 405.4,
 		.quality = CARBON_DATA_FRESH,
+		.urgency = CARBON_URGENCY_FLEXIBLE,
+		.latest = INT64_C(1686888000), /* 2023-06-16T04:00:00Z */
+		.allowed = 0x3,
 	};
 	strcpy(d.reason, "moved to no, deferred 13.0 h: 88% below now at cal");
 	return d;
@@ -41,7 +44,9 @@ static void test_format(void **state)
 		buf,
 		"\"carbon\":{\"v\":1,\"at\":\"no\",\"begin\":"
 		"\"2023-06-15T17:00:00Z\",\"mode\":\"fast\",\"q\":\"fresh\","
-		"\"exp_g\":49.7,\"now_g\":405.4,\"rank\":\"no:49.7,cal:253.9,"
+		"\"u\":\"flexible\",\"latest\":\"2023-06-16T04:00:00Z\","
+		"\"allow\":\"es,no\",\"exp_g\":49.7,\"now_g\":405.4,\"rank\":"
+		"\"no:49.7,cal:253.9,"
 		"es:287.7\",\"why\":\"moved to no, deferred 13.0 h: 88% below "
 		"now at cal\"}");
 	d.deferred = false;
@@ -55,6 +60,10 @@ static void test_format(void **state)
 	assert_non_null(strstr(buf, "\"now_g\":-1"));
 	assert_non_null(strstr(buf, "\"mode\":\"eco\""));
 	assert_non_null(strstr(buf, "\"rank\":\"\""));
+	d.allowed = 0;
+	assert_int_equal(carbon_decision_text(&d, names, 3, buf, sizeof(buf)),
+			 0);
+	assert_null(strstr(buf, "\"allow\""));
 	assert_non_null(strstr(buf, "a \\\"quoted\\\" (x)\\u000a"));
 }
 
@@ -133,6 +142,108 @@ static void test_merge_errors(void **state)
 			 CARBON_ETOOLONG);
 }
 
+/* What the plugin writes, re-planning reads back. */
+static void test_parse_round_trip(void **state)
+{
+	struct carbon_policy_decision d = sample();
+	struct carbon_decision_record r;
+	char member[CARBON_DECISION_TEXT_MAX];
+	char comment[CARBON_ADMIN_COMMENT_MAX + 1];
+	char err[128];
+
+	(void)state;
+	assert_int_equal(
+		carbon_decision_text(&d, names, 3, member, sizeof(member)), 0);
+	assert_int_equal(carbon_admin_comment_merge("site text", member,
+						    comment, sizeof(comment)),
+			 0);
+	assert_int_equal(carbon_decision_parse(comment, &r, err, sizeof(err)),
+			 0);
+	assert_int_equal(r.version, 1);
+	assert_string_equal(r.at, "no");
+	assert_true(r.deferred);
+	assert_int_equal(r.begin, d.begin);
+	assert_true(r.has_urgency);
+	assert_int_equal(r.urgency, CARBON_URGENCY_FLEXIBLE);
+	assert_true(r.has_latest);
+	assert_int_equal(r.latest, d.latest);
+	assert_string_equal(r.allow, "es,no");
+	assert_int_equal(r.mode, CARBON_MODE_FAST);
+	assert_float_equal(r.expected_g, 49.7, 1e-9);
+	assert_float_equal(r.baseline_g, 405.4, 1e-9);
+
+	d.deferred = false;
+	d.mode = CARBON_MODE_ECO;
+	d.allowed = 0;
+	strcpy(d.reason, "a \"quoted\" {x}\n");
+	assert_int_equal(
+		carbon_decision_text(&d, names, 3, member, sizeof(member)), 0);
+	assert_int_equal(carbon_admin_comment_merge(NULL, member, comment,
+						    sizeof(comment)),
+			 0);
+	assert_int_equal(carbon_decision_parse(comment, &r, err, sizeof(err)),
+			 0);
+	assert_false(r.deferred);
+	assert_int_equal(r.mode, CARBON_MODE_ECO);
+	assert_string_equal(r.allow, "");
+}
+
+static void parse_fails(const char *comment, int want, const char *msg)
+{
+	struct carbon_decision_record r;
+	char err[128] = "";
+
+	assert_int_equal(carbon_decision_parse(comment, &r, err, sizeof(err)),
+			 want);
+	assert_non_null(strstr(err, msg));
+}
+
+static void test_parse_errors(void **state)
+{
+	struct carbon_decision_record r;
+
+	(void)state;
+	assert_int_equal(carbon_decision_parse("x", NULL, NULL, 0),
+			 CARBON_EINVAL);
+	parse_fails(NULL, 1, "no carbon record");
+	parse_fails("audit 42", 1, "no carbon record");
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\"", CARBON_EINVAL,
+		    "no closing brace");
+	parse_fails("{\"carbon\":{\"v\":2,\"at\":\"no\",\"begin\":\"now\"}}",
+		    CARBON_EINVAL, "unknown version");
+	parse_fails("{\"carbon\":{\"v\":1,\"begin\":\"now\"}}", CARBON_EINVAL,
+		    "required");
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\",\"begin\":\"soon\"}}",
+		    CARBON_EINVAL, "bad time in begin");
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\",\"begin\":\"now\","
+		    "\"latest\":\"2023-13-01T00:00:00Z\"}}",
+		    CARBON_EINVAL, "bad time in latest");
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\",\"begin\":\"now\","
+		    "\"u\":\"whenever\"}}",
+		    CARBON_EINVAL, "bad urgency");
+	parse_fails("{\"carbon\":{\"v\":1 \"at\":\"no\"}}", CARBON_EINVAL,
+		    "no comma after v");
+	parse_fails("{\"carbon\":{v:1}}", CARBON_EINVAL, "bad key");
+	parse_fails("{\"carbon\":{\"v\":x}}", CARBON_EINVAL, "bad value of v");
+	parse_fails("{\"carbon\":{\"at\":\"a\\u0000b\"}}", CARBON_EINVAL,
+		    "bad value of at");
+	parse_fails("{\"carbon\":{\"at\":\"a\\qb\"}}", CARBON_EINVAL,
+		    "bad value of at");
+	parse_fails("{\"carbon\":{\"at\":\"0123456789012345678901234567890123"
+		    "456789012345678901234567890123456789\"}}",
+		    CARBON_EINVAL, "too long: at");
+	/* Unknown keys and escapes are fine; later fields are optional. */
+	assert_int_equal(carbon_decision_parse(
+				 "{\"carbon\":{\"v\":1,\"new\":\"x\\u0041\","
+				 "\"at\":\"n\\/o\",\"begin\":\"now\"}}",
+				 &r, NULL, 0),
+			 0);
+	assert_string_equal(r.at, "n/o");
+	assert_false(r.has_latest);
+	assert_false(r.has_urgency);
+	assert_float_equal(r.expected_g, -1, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +251,8 @@ int main(void)
 		cmocka_unit_test(test_format_errors),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_errors),
+		cmocka_unit_test(test_parse_round_trip),
+		cmocka_unit_test(test_parse_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
