@@ -68,25 +68,31 @@ static int check_deadline(const char *name, const char *raw, int64_t deadline,
 			  int64_t limit, const struct carbon_clock *clk,
 			  char *err, size_t errlen)
 {
-	char when[32], now[32], dur[32], lim[32];
+	char when[32], now[32], dur[32], lim[32], said[CARBON_VALUE_MAX + 8];
 
 	show_time(deadline, clk, when, sizeof(when));
+	/* The SPANK plugin passes "uts<seconds>" on (the user's text was
+	 * resolved in the user's time zone): show only the instant then. */
+	if (!strncmp(raw, "uts", 3))
+		said[0] = '\0';
+	else
+		snprintf(said, sizeof(said), "\"%s\" is ", raw);
 	if (deadline <= clk->now) {
 		show_time(clk->now, clk, now, sizeof(now));
 		return carbon_error_set(err, errlen, CARBON_EPAST,
-					"%s: \"%s\" is %s, which is not in the "
+					"%s: %s%s, which is not in the "
 					"future (now is %s)",
-					name, raw, when, now);
+					name, said, when, now);
 	}
 	if (limit > deadline - clk->now) {
 		show_duration(deadline - clk->now, dur, sizeof(dur));
 		show_duration(limit, lim, sizeof(lim));
 		return carbon_error_set(err, errlen, CARBON_EDEADLINE,
-					"%s: \"%s\" is %s, only %s from now, "
+					"%s: %s%s, only %s from now, "
 					"less than the job's time limit of %s; "
 					"use a later deadline or a shorter "
 					"time limit",
-					name, raw, when, dur, lim);
+					name, said, when, dur, lim);
 	}
 	return 0;
 }

@@ -416,6 +416,27 @@ any_alive() {
 	return 1
 }
 
+# Jobs still running would outlive slurmd (slurmstepd is meant to survive
+# a slurmd restart) and report, with a job id the next run reuses, to the
+# next federation in this directory.  Cancel them and give their steps a
+# few seconds to end (their sockets in the spool directory go away).
+cancel_jobs() {
+	local c ids left
+	for c in "${CLUSTERS[@]}"; do
+		alive "slurmctld-$c" || continue
+		ids=$(SLURM_CONF=$RUN/etc/slurm-$c.conf timeout 10 squeue -h -o %A 2>/dev/null | sort -u | tr '\n' ' ')
+		[ -n "${ids// /}" ] || continue
+		# shellcheck disable=SC2086 # one word per job id
+		SLURM_CONF=$RUN/etc/slurm-$c.conf timeout 10 scancel $ids 2>/dev/null || true
+	done
+	for _ in $(seq 1 20); do
+		left=$(find "$RUN/spool" -maxdepth 2 -type s -name '*_*.*' 2>/dev/null | head -n 1)
+		[ -z "$left" ] && return 0
+		sleep 0.5
+	done
+	log "warning: job steps still running after scancel: $left"
+}
+
 cmd_down() {
 	[ -d "$RUN/pids" ] || return 0
 	local c ctlds=() slurmds=()
@@ -424,6 +445,7 @@ cmd_down() {
 		ctlds+=("slurmctld-$c")
 	done
 	log "stopping (by PID)"
+	cancel_jobs
 	stop "${slurmds[@]}"
 	stop "${ctlds[@]}"
 	stop slurmdbd

@@ -77,7 +77,8 @@ load helpers
 	local when=${BASH_REMATCH[1]} now
 	now=$(date +%s)
 	# now+1day, resolved once in sbatch.
-	[ $((when - now)) -le 86400 ] && [ $((when - now)) -gt 86000 ]
+	[ $((when - now)) -le 86400 ]
+	[ $((when - now)) -gt 86000 ]
 }
 
 @test "#SBATCH --carbon-* lines are read from the script" {

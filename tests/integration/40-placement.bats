@@ -14,7 +14,10 @@ put() {
 	out=$("$PUT" "$zone" "$@")
 	ts=${out##* }
 	for c in "${CLUSTERS[@]}"; do
-		wait_log "$(ctld_log "$c")" "zone $zone: new data fetched at $ts"
+		# Both plugins keep a snapshot: job_submit/carbon decides,
+		# slurmctld/carbon re-plans.
+		wait_log "$(ctld_log "$c")" "job_submit/carbon: zone $zone: new data fetched at $ts"
+		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
 	done
 }
 
@@ -31,6 +34,13 @@ flat() {
 decision_of() {
 	wait_sacct "$1" COMPLETED 90
 	sacct_field "$1" AdminComment
+}
+
+# A job a test started to fill a cluster; cancelled whatever the outcome.
+BLOCKER=
+teardown() {
+	[ -z "$BLOCKER" ] || scancel -M no "$BLOCKER" 2>/dev/null || true
+	BLOCKER=
 }
 
 submit_at() {
@@ -102,7 +112,8 @@ submit_at() {
 	begin=$(scontrol -M cal show job "$id" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
 	begin=$(date -d "$begin" +%s)
 	# The window starts at the first clean minute, 60-180 s from now.
-	[ $((begin - now)) -ge 60 ] && [ $((begin - now)) -le 180 ]
+	[ $((begin - now)) -ge 60 ]
+	[ $((begin - now)) -le 180 ]
 	wait_sacct "$id" COMPLETED 300
 	start=$(date -d "$(sacct_field "$id" Start)" +%s)
 	[ "$start" -ge "$begin" ]
@@ -171,7 +182,8 @@ latest_of() {
 	id=${id%%;*}
 	b1=$(eligible cal "$id")
 	latest=$(latest_of cal "$id")
-	[ $((b1 - now)) -ge 1100 ] && [ $((b1 - now)) -le 1300 ]
+	[ $((b1 - now)) -ge 1100 ]
+	[ $((b1 - now)) -le 1300 ]
 	[ "$b1" -le "$latest" ]
 	# The new forecast: far cleaner (5) from one minute from now.
 	spec=
@@ -203,6 +215,7 @@ latest_of() {
 	blocker=$(submit_at no -M no -n 8 -t 10 --carbon-urgency=critical \
 		--wrap "sleep 600")
 	blocker=${blocker%%;*}
+	BLOCKER=$blocker
 	end=$((SECONDS + 60))
 	while [ $SECONDS -lt $end ]; do
 		state=$(squeue -M no -h -j "$blocker" -o %T | tail -n 1)
@@ -218,4 +231,24 @@ latest_of() {
 	wait_sacct "$id" COMPLETED 120
 	scancel -M no "$blocker"
 	[ "$(sacct_field "$id" Cluster)" != no ]
+}
+
+@test "re-planning moves a deferred job to another cluster when that one became much cleaner" {
+	# es is clean from 20 minutes from now; no and cal are dirty.
+	local o spec= id end
+	for ((o = -600; o <= 7200; o += 60)); do
+		spec+="${spec:+,}$o:$((o < 1200 ? 400 : 20))"
+	done
+	put ES --spec="$spec"
+	put NO --spec="$(flat 300)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	id=$(submit_at cal -t 2 --carbon-urgency=flexible --carbon-max-delay=1h \
+		--wrap true)
+	id=${id%%;*}
+	[[ "$(scontrol -M cal show job "$id")" == *'"at":"es","begin":"20'* ]]
+	# no becomes far cleaner at once: the job follows it, now.
+	put NO --spec="$(flat 5)"
+	wait_log "$(ctld_log cal)" "slurmctld/carbon: job $id re-planned: moved to no.*clusters no" 90
+	wait_sacct "$id" COMPLETED 120
+	[ "$(sacct_field "$id" Cluster)" = no ]
 }

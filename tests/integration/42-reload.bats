@@ -21,7 +21,10 @@ put() {
 	out=$("$PUT" "$zone" "$@")
 	ts=${out##* }
 	for c in "${CLUSTERS[@]}"; do
-		wait_log "$(ctld_log "$c")" "zone $zone: new data fetched at $ts"
+		# Both plugins keep a snapshot: job_submit/carbon decides,
+		# slurmctld/carbon re-plans.
+		wait_log "$(ctld_log "$c")" "job_submit/carbon: zone $zone: new data fetched at $ts"
+		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
 	done
 }
 

@@ -45,7 +45,7 @@ cal_values() { (($1 >= 9 && $1 < 12)) && echo 120 || echo 300; }
 	for z in ES:es US-CAL-CISO:cal; do
 		local out
 		out=$("$PUT" "${z%%:*}" --abs --spec="$([ "${z#*:}" = es ] && echo "$es" || echo "$cal")")
-		wait_log "$(ctld_log cal)" "zone ${z%%:*}: new data fetched at ${out##* }"
+		wait_log "$(ctld_log cal)" "job_submit/carbon: zone ${z%%:*}: new data fetched at ${out##* }"
 	done
 	name=$(unique_name)
 	now=$(date +%s)
