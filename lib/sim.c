@@ -18,7 +18,7 @@
 
 #include "sim_internal.h"
 
-enum { EV_END = 0, EV_BEGIN = 1 };
+enum { EV_END = 0, EV_BEGIN = 1, EV_RELEASE = 2 };
 enum { J_WAITING = 0, J_DEFERRED, J_QUEUED, J_RUNNING, J_DONE };
 
 struct event {
@@ -52,6 +52,7 @@ struct cluster_state {
 
 struct job_state {
 	uint64_t siblings;
+	uint64_t release_to; /* added at its release event */
 	int64_t exp_end;
 	int64_t run_eff;
 	int64_t req_eff;
@@ -362,6 +363,15 @@ static int submit(struct engine *e, const struct carbon_sim_policy *policy,
 				? job->origin
 				: (uint32_t)__builtin_ctzll(js->siblings);
 	js->eco = p.eco;
+	js->release_to =
+		p.release_to & carbon_sim_fitting(e->cfg, job) & ~js->siblings;
+	if (p.release_at > 0 && js->release_to) {
+		rc = heap_push(e,
+			       p.release_at > p.begin ? p.release_at : p.begin,
+			       EV_RELEASE, j, err, errlen);
+		if (rc)
+			return rc;
+	}
 	sim_effective_times(e->cfg, job, p.eco, &js->run_eff, &js->req_eff);
 	e->out[j].begin = p.begin > job->submit ? p.begin : job->submit;
 	e->out[j].deferred = e->out[j].begin > job->submit;
@@ -372,6 +382,28 @@ static int submit(struct engine *e, const struct carbon_sim_policy *policy,
 	return enqueue(e, j, err, errlen);
 }
 
+/* Still waiting at its release time: it may also start elsewhere. */
+static int release(struct engine *e, uint32_t j, char *err, size_t errlen)
+{
+	struct job_state *js = &e->js[j];
+	uint64_t m = js->release_to;
+	int rc;
+
+	if (js->state != J_QUEUED)
+		return 0;
+	js->siblings |= m;
+	e->out[j].released = true;
+	for (size_t c = 0; m; c++, m >>= 1) {
+		if (!(m & 1))
+			continue;
+		rc = queue_insert(e, &e->cl[c].q, j, err, errlen);
+		if (rc)
+			return rc;
+		e->cl[c].dirty = true;
+	}
+	return 0;
+}
+
 static int apply_event(struct engine *e, const struct event *ev, char *err,
 		       size_t errlen)
 {
@@ -379,6 +411,8 @@ static int apply_event(struct engine *e, const struct event *ev, char *err,
 
 	if (ev->kind == EV_BEGIN)
 		return enqueue(e, ev->job, err, errlen);
+	if (ev->kind == EV_RELEASE)
+		return release(e, ev->job, err, errlen);
 	{
 		size_t c = e->out[ev->job].cluster;
 		struct cluster_state *cs = &e->cl[c];

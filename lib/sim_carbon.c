@@ -297,6 +297,10 @@ static int carbon_place(void *ctx, size_t index,
 	out->preferred = d.chosen;
 	out->begin = d.begin;
 	out->eco = d.mode == CARBON_MODE_ECO;
+	if (d.urgency != CARBON_URGENCY_CRITICAL) {
+		out->release_at = d.latest + CARBON_SIM_REPLAN_INTERVAL;
+		out->release_to = d.allowed;
+	}
 	return 0;
 }
 

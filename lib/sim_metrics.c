@@ -291,6 +291,7 @@ static void sum_up(const struct carbon_sim_job *jobs,
 			m->misses_by_urgency[jobs[i].urgency]++;
 		}
 		m->jobs_moved += o->moved;
+		m->jobs_released += o->released;
 		m->jobs_deferred += o->deferred;
 		m->jobs_eco += o->eco;
 		m->outside_trace += o->outside_trace;

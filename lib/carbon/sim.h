@@ -96,6 +96,10 @@ struct carbon_sim_placement {
 	size_t preferred;  /* first to try among them at one instant */
 	int64_t begin;	   /* not before; < submit means submit */
 	bool eco;
+	/* Re-planning's promise (carbon/replan.h): a job still waiting at
+	 * release_at may also start on release_to's clusters.  0: never. */
+	int64_t release_at;
+	uint64_t release_to;
 };
 
 /*
@@ -138,6 +142,7 @@ struct carbon_sim_outcome {
 	bool deferred; /* begin > submit */
 	bool moved;    /* ran away from its origin */
 	bool eco;
+	bool released;	    /* widened at its release time (still waiting) */
 	bool outside_trace; /* some seconds priced at the fallback */
 	double kwh;	    /* facility energy */
 	double g;	    /* gCO2e */
@@ -198,6 +203,7 @@ struct carbon_sim_metrics {
 	size_t jobs_moved;
 	size_t jobs_deferred;
 	size_t jobs_eco;
+	size_t jobs_released; /* still waiting at their release time */
 	size_t outside_trace;
 	int64_t first_start; /* over all jobs; 0 when none */
 	int64_t last_end;

@@ -10,7 +10,9 @@
  *             now + horizon), rebuilt every `step` seconds (a cache
  *             refresh), future values from the trace times seeded noise,
  *             or a seasonal-naive fallback forecast.  The job's runtime is
- *             its time limit (requested time), its window its tags.
+ *             its time limit (requested time), its window its tags.  A
+ *             job still queued CARBON_SIM_REPLAN_INTERVAL after its latest
+ *             start is released to every cluster it may run on.
  *  threshold  the simple rule: at submission, look at the origin's
  *             intensity now.  At or below `low`: run.  Above it, flexible
  *             jobs wait until the first instant of the trace at or below
@@ -93,6 +95,13 @@ struct carbon_sim_observer {
 			const struct carbon_policy_decision *d);
 	void *ctx;
 };
+
+/*
+ * As slurmctld/carbon does at its default ReplanInterval, the carbon port
+ * releases a job still waiting this long after its latest start to every
+ * cluster it may run on (carbon/replan.h).
+ */
+#define CARBON_SIM_REPLAN_INTERVAL 300
 
 typedef struct carbon_sim_carbon carbon_sim_carbon;
 

@@ -270,6 +270,47 @@ static void test_federation_first_start_wins(void **state)
 	carbon_series_free(s);
 }
 
+/* A job narrowed to a full cluster is released to the others at its
+ * release time, and only if it is still waiting then. */
+static void test_release_when_still_waiting(void **state)
+{
+	carbon_series *s = constant(100);
+	struct carbon_sim_cluster c[] = {cluster("a", 2, s),
+					 cluster("b", 2, s)};
+	struct carbon_sim_job j[] = {
+		job(1, T0, 1000, 2, 0, CARBON_URGENCY_NORMAL, 0),
+		job(2, T0 + 1, 100, 2, 0, CARBON_URGENCY_FLEXIBLE, 300),
+		job(3, T0 + 2, 100, 2, 0, CARBON_URGENCY_FLEXIBLE, 300),
+	};
+	struct fake f = {
+		.p = {
+			{.siblings = 1},
+			/* a is full until T0 + 1000: released at T0 + 400 */
+			{.siblings = 1,
+			 .release_at = T0 + 400,
+			 .release_to = 3},
+			/* its release comes after it started at a */
+			{.siblings = 1,
+			 .release_at = T0 + 5000,
+			 .release_to = 3},
+		}};
+	struct carbon_sim_policy p = {fake_place, &f};
+	struct carbon_sim_config cfg = config(c, 2, j, 3);
+	struct carbon_sim_outcome o[3];
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(carbon_sim_run(&cfg, &p, o, err, sizeof(err)), 0);
+	assert_int_equal(o[1].cluster, 1);
+	assert_int_equal(o[1].start, T0 + 400);
+	assert_true(o[1].released);
+	assert_true(o[1].moved);
+	assert_int_equal(o[2].cluster, 0);
+	assert_int_equal(o[2].start, T0 + 1000);
+	assert_false(o[2].released);
+	carbon_series_free(s);
+}
+
 static void test_policy_error_stops(void **state)
 {
 	carbon_series *s = constant(100);
@@ -308,6 +349,35 @@ static carbon_sim_carbon *carbon_port(const struct carbon_sim_config *cfg,
 	if (!p)
 		fail_msg("%s", err);
 	return p;
+}
+
+/* The carbon port asks for that release one re-planning interval after
+ * the latest start, for every cluster the job may run on. */
+static void test_carbon_port_releases(void **state)
+{
+	carbon_series *dirty = constant(400), *clean = constant(100);
+	struct carbon_sim_cluster c[] = {cluster("x", 4, dirty),
+					 cluster("y", 4, clean)};
+	struct carbon_sim_job j[] = {
+		job(1, T0, 10 * H, 4, 1, CARBON_URGENCY_CRITICAL, 0),
+		job(2, T0 + 60, H, 4, 0, CARBON_URGENCY_FLEXIBLE, 1800),
+	};
+	struct carbon_sim_config cfg = config(c, 2, j, 2);
+	struct carbon_sim_outcome o[2];
+	carbon_sim_carbon *cp = carbon_port(&cfg, 86400);
+	struct carbon_sim_policy p = carbon_sim_carbon_port(cp);
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(carbon_sim_run(&cfg, &p, o, err, sizeof(err)), 0);
+	/* y is cleaner but full for 10 h; the flexible job may wait 30 min */
+	assert_int_equal(o[1].cluster, 0);
+	assert_true(o[1].released);
+	assert_int_equal(o[1].start,
+			 T0 + 60 + 1800 + CARBON_SIM_REPLAN_INTERVAL);
+	carbon_sim_carbon_free(cp);
+	carbon_series_free(dirty);
+	carbon_series_free(clean);
 }
 
 static void test_moved_to_cleaner_zone(void **state)
@@ -777,6 +847,8 @@ int main(void)
 		cmocka_unit_test(test_easy_backfill_on_spare_cores),
 		cmocka_unit_test(test_backfill_depth),
 		cmocka_unit_test(test_federation_first_start_wins),
+		cmocka_unit_test(test_release_when_still_waiting),
+		cmocka_unit_test(test_carbon_port_releases),
 		cmocka_unit_test(test_policy_error_stops),
 		cmocka_unit_test(test_moved_to_cleaner_zone),
 		cmocka_unit_test(test_deferral_meets_deadline),

@@ -128,6 +128,11 @@ void print_table(FILE *f, const struct run *r)
 			human(m->nonflex_wait_p95_s, w4, sizeof(w4)), miss,
 			m->jobs_moved, m->jobs_deferred, m->jobs_eco);
 	}
+	if (r->res[P_CARBON].ran && r->res[P_CARBON].m.jobs_released)
+		fprintf(f,
+			"\ncarbon: %zu jobs were still waiting at their latest "
+			"start and were released to every allowed cluster\n",
+			r->res[P_CARBON].m.jobs_released);
 	if (r->res[P_CARBON].ran && r->carbon_no_data)
 		fprintf(f,
 			"\ncarbon: %zu of %zu decisions had fallback or no "
@@ -159,13 +164,14 @@ static void json_policy(FILE *f, const struct policy_result *p)
 		"\"deadline_misses\": %zu, \"deadline_misses_by_urgency\": "
 		"{\"critical\": %zu, \"normal\": %zu, \"flexible\": %zu}, "
 		"\"jobs_moved\": %zu, \"jobs_deferred\": %zu, \"jobs_eco\": "
-		"%zu, \"outside_trace\": %zu}",
+		"%zu, \"jobs_released\": %zu, \"outside_trace\": %zu}",
 		m->wait_mean_s, m->wait_p95_s, m->nonflex_wait_mean_s,
 		m->nonflex_wait_p95_s, m->deadline_misses,
 		m->misses_by_urgency[CARBON_URGENCY_CRITICAL],
 		m->misses_by_urgency[CARBON_URGENCY_NORMAL],
 		m->misses_by_urgency[CARBON_URGENCY_FLEXIBLE], m->jobs_moved,
-		m->jobs_deferred, m->jobs_eco, m->outside_trace);
+		m->jobs_deferred, m->jobs_eco, m->jobs_released,
+		m->outside_trace);
 }
 
 static void json_config(FILE *f, const struct run *r)
