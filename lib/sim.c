@@ -318,11 +318,27 @@ static int pass(struct engine *e, size_t c, int64_t t, char *err, size_t errlen)
 	return 0;
 }
 
+/* Put job j in the queue of every cluster in mask. */
+static int queue_on(struct engine *e, uint32_t j, uint64_t mask, char *err,
+		    size_t errlen)
+{
+	int rc;
+
+	for (size_t c = 0; mask; c++, mask >>= 1) {
+		if (!(mask & 1))
+			continue;
+		rc = queue_insert(e, &e->cl[c].q, j, err, errlen);
+		if (rc)
+			return rc;
+		e->cl[c].dirty = true;
+	}
+	return 0;
+}
+
 static int enqueue(struct engine *e, uint32_t j, char *err, size_t errlen)
 {
 	struct job_state *js = &e->js[j];
 	uint64_t m = js->siblings;
-	int rc;
 
 	js->state = J_QUEUED;
 	js->fresh = (m & (m - 1)) != 0;
@@ -332,15 +348,7 @@ static int enqueue(struct engine *e, uint32_t j, char *err, size_t errlen)
 			return CARBON_ENOMEM;
 		e->fresh[e->nfresh++] = j;
 	}
-	for (size_t c = 0; m; c++, m >>= 1) {
-		if (!(m & 1))
-			continue;
-		rc = queue_insert(e, &e->cl[c].q, j, err, errlen);
-		if (rc)
-			return rc;
-		e->cl[c].dirty = true;
-	}
-	return 0;
+	return queue_on(e, j, m, err, errlen);
 }
 
 static int submit(struct engine *e, const struct carbon_sim_policy *policy,
@@ -387,21 +395,12 @@ static int release(struct engine *e, uint32_t j, char *err, size_t errlen)
 {
 	struct job_state *js = &e->js[j];
 	uint64_t m = js->release_to;
-	int rc;
 
 	if (js->state != J_QUEUED)
 		return 0;
 	js->siblings |= m;
 	e->out[j].released = true;
-	for (size_t c = 0; m; c++, m >>= 1) {
-		if (!(m & 1))
-			continue;
-		rc = queue_insert(e, &e->cl[c].q, j, err, errlen);
-		if (rc)
-			return rc;
-		e->cl[c].dirty = true;
-	}
-	return 0;
+	return queue_on(e, j, m, err, errlen);
 }
 
 static int apply_event(struct engine *e, const struct event *ev, char *err,
