@@ -46,6 +46,37 @@ edit_conf() {
 	return 1
 }
 
+# edit_conf_all SED-EXPR: as edit_conf, waiting for every cluster.
+edit_conf_all() {
+	local c before=()
+	for c in "${CLUSTERS[@]}"; do
+		before+=("$(reloads "$c")")
+	done
+	sed -i "$1" "$CONF"
+	local i end=$((SECONDS + 30))
+	for i in "${!CLUSTERS[@]}"; do
+		while [ "$(reloads "${CLUSTERS[$i]}")" -le "${before[$i]}" ]; do
+			[ $SECONDS -lt $end ] || {
+				echo "${CLUSTERS[$i]} did not re-read $CONF" >&2
+				return 1
+			}
+			sleep 0.5
+		done
+	done
+}
+
+# partition_of ID: the partition in the job's sacct -L row (a federated
+# job's row may show it only some seconds after its state).
+partition_of() {
+	local p= end=$((SECONDS + 30))
+	while [ $SECONDS -lt $end ]; do
+		p=$(sacct_field "$1" Partition)
+		[ -n "$p" ] && break
+		sleep 1
+	done
+	echo "$p"
+}
+
 flexible_at_cal_runs_at() {
 	local id
 	id=$(USER_SLURM_CONF=$(conf_of cal) as_user sbatch --parsable \
@@ -78,4 +109,34 @@ flexible_at_cal_runs_at() {
 	grep -q 'job_submit/carbon: keeping the carbon configuration in force' "$(ctld_log cal)"
 	flexible_at_cal_runs_at no
 	edit_conf '/^NoSuchKey=1$/d'
+}
+
+@test "above EcoThreshold a job gets the ECO profile of the cluster it runs on, on that copy" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	# Every cluster's ECO profile is its eco partition; 20 g is below all.
+	edit_conf_all 's/^\(ClusterName=.*\)$/\1 EcoPartition=eco/; $a EcoThreshold=20'
+	local id rec
+	# A critical job is never put in ECO mode.
+	id=$(USER_SLURM_CONF=$(conf_of cal) as_user sbatch --parsable -M cal \
+		-J "$(unique_name)" -t 10 --carbon-urgency=critical --wrap true)
+	id=${id%%;*}
+	wait_sacct "$id" COMPLETED 90
+	[ "$(partition_of "$id")" = batch ]
+	# A flexible job from cal moves to no, whose sibling copy applies
+	# no's profile: its own sacct -L row shows the eco partition.
+	id=$(USER_SLURM_CONF=$(conf_of cal) as_user sbatch --parsable \
+		-J "$(unique_name)" -t 10 --carbon-urgency=flexible --wrap true)
+	wait_sacct "$id" COMPLETED 90
+	rec=$(sacct_field "$id" AdminComment)
+	[ "$(sacct_field "$id" Cluster)" = no ]
+	[ "$(partition_of "$id")" = eco ]
+	[[ "$rec" == *'"mode":"eco"'* ]]
+	edit_conf_all 's/ EcoPartition=eco$//; /^EcoThreshold=20$/d'
+	# Below the threshold again: the job keeps its partition.
+	id=$(USER_SLURM_CONF=$(conf_of cal) as_user sbatch --parsable \
+		-J "$(unique_name)" -t 10 --carbon-urgency=flexible --wrap true)
+	wait_sacct "$id" COMPLETED 90
+	[ "$(partition_of "$id")" = batch ]
 }
