@@ -206,7 +206,7 @@ $(B)/tests/cache/%: tests/cache/%.c $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON)
 		$(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) $(CACHE_LIBS) -lcmocka
 
 # ---- unit tests (cmocka) ---------------------------------------------------
-$(B)/tests/%: tests/unit/%.c $(LIBCARBON) | $(B)/tests
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka -lm
 

@@ -16,13 +16,8 @@
 #include <cmocka.h>
 
 #include "carbon/policy.h"
+#include "three_zones.h"
 
-#define H   3600
-#define T0  INT64_C(1700006400) /* a whole hour */
-#define NCL 3
-#define ES  0
-#define NO  1
-#define CAL 2
 #define ALL ((uint64_t)7)
 
 struct fixture {
@@ -34,54 +29,12 @@ struct fixture {
 	char err[256];
 };
 
-static carbon_series *series_of(const double *v, size_t n,
-				enum carbon_signal sig, enum carbon_basis basis)
-{
-	struct carbon_series_meta m = {.signal = sig, .basis = basis};
-	carbon_series *s = carbon_series_new(&m, NULL);
-	char err[128];
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++) {
-		struct carbon_series_point p = {.t = T0 + (int64_t)i * H,
-						.value = v[i],
-						.is_forecast = true};
-		assert_int_equal(carbon_series_append(s, &p, err, sizeof(err)),
-				 0);
-	}
-	return s;
-}
-
-/* 48 h: es clean 10:00-16:00 (80, else 250), no flat 30, cal 300 with a
- * clean evening 17:00-23:00 (120). */
-static void fill(double *es, double *no, double *cal, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t h = i % 24;
-
-		es[i] = (h >= 10 && h < 16) ? 80 : 250;
-		no[i] = 30;
-		cal[i] = (h >= 17 && h < 23) ? 120 : 300;
-	}
-}
-
 static int setup(void **state)
 {
-	static const char *const names[NCL] = {"es", "no", "cal"};
 	struct fixture *f = calloc(1, sizeof(*f));
-	double v[NCL][48];
 
 	assert_non_null(f);
-	fill(v[ES], v[NO], v[CAL], 48);
-	for (int i = 0; i < NCL; i++) {
-		f->s[i] = series_of(v[i], 48, CARBON_SIGNAL_AVERAGE,
-				    CARBON_BASIS_LIFECYCLE);
-		f->c[i] = (struct carbon_policy_cluster){
-			.name = names[i],
-			.series = f->s[i],
-			.power = CARBON_POWER_MODEL_DEFAULTS,
-		};
-	}
+	three_zones(f->s, f->c);
 	f->p = (struct carbon_policy_params)CARBON_POLICY_PARAMS_DEFAULTS;
 	f->job = (struct carbon_policy_job){
 		.urgency = CARBON_URGENCY_FLEXIBLE,

@@ -16,13 +16,8 @@
 #include <cmocka.h>
 
 #include "carbon/replan.h"
+#include "three_zones.h"
 
-#define H      3600
-#define T0     INT64_C(1700006400) /* a whole hour, 00:00 UTC */
-#define NCL    3
-#define ES     0
-#define NO     1
-#define CAL    2
 #define BIT(i) ((uint64_t)1 << (i))
 
 struct fixture {
@@ -35,46 +30,12 @@ struct fixture {
 	char err[256];
 };
 
-static carbon_series *series_of(const double *v, size_t n)
-{
-	struct carbon_series_meta m = {.signal = CARBON_SIGNAL_AVERAGE,
-				       .basis = CARBON_BASIS_LIFECYCLE};
-	carbon_series *s = carbon_series_new(&m, NULL);
-	char err[128];
-
-	assert_non_null(s);
-	for (size_t i = 0; i < n; i++) {
-		struct carbon_series_point p = {.t = T0 + (int64_t)i * H,
-						.value = v[i],
-						.is_forecast = true};
-		assert_int_equal(carbon_series_append(s, &p, err, sizeof(err)),
-				 0);
-	}
-	return s;
-}
-
 static int setup(void **state)
 {
-	static const char *const names[NCL] = {"es", "no", "cal"};
 	struct fixture *f = calloc(1, sizeof(*f));
-	double v[NCL][48];
 
 	assert_non_null(f);
-	for (size_t i = 0; i < 48; i++) {
-		size_t h = i % 24;
-
-		v[ES][i] = (h >= 10 && h < 16) ? 80 : 250;
-		v[NO][i] = 30;
-		v[CAL][i] = (h >= 17 && h < 23) ? 120 : 300;
-	}
-	for (int i = 0; i < NCL; i++) {
-		f->s[i] = series_of(v[i], 48);
-		f->c[i] = (struct carbon_policy_cluster){
-			.name = names[i],
-			.series = f->s[i],
-			.power = CARBON_POWER_MODEL_DEFAULTS,
-		};
-	}
+	three_zones(f->s, f->c);
 	f->p = (struct carbon_policy_params)CARBON_POLICY_PARAMS_DEFAULTS;
 	/* Planned at submission for cal's evening. */
 	f->rec = (struct carbon_decision_record){
