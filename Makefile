@@ -94,7 +94,7 @@ SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h'
 
 .PHONY: bench all deps test test-unit test-integration test-fuzz-smoke fuzz demo \
 	demo-stop install check-layering check-exports format format-check \
-	coverage clean distclean help bench-carbon
+	coverage clean distclean help bench-carbon bench-submit
 
 all: $(PLUGINS) $(PROGRAMS)
 
@@ -103,6 +103,7 @@ help:
 	@echo "make deps       install Debian packages, fetch and configure Slurm's source (root)"
 	@echo "make test       deps, build, unit tests, fuzz smoke, then integration tests"
 	@echo "make test-unit | test-integration | fuzz | coverage | bench"
+	@echo "make bench-submit  submission cost, plugins on vs off (root; docs/testing.md)"
 	@echo "make bench-carbon  carbon-sim experiments on ../shared/data -> docs/results-carbon-sim.md"
 	@echo "make demo       start the local federation, submit example jobs, show sacct"
 	@echo "make demo-stop  stop everything the demo started"
@@ -222,6 +223,15 @@ $(B)/bench/%: tests/bench/%.c $(LIBCARBON) | $(B)/bench
 
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+
+# Submission cost with the plugins on vs off, on a federation of its own
+# (build/fed-bench, ports 17800..): root, long; see docs/testing.md.
+$(B)/bench/submit_client: tests/bench/submit_client.c | $(B)/bench
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIE -pie $(LDFLAGS_BASE) -o $@ $< -lslurm
+
+bench-submit: all $(B)/bench/submit_client
+	@tests/bench/bench_submit.sh $(B)/bench/submit_client
 
 # ---- fuzzing (libFuzzer, ASan, UBSan) --------------------------------------
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Ilib -D_GNU_SOURCE \
