@@ -13,6 +13,7 @@ comma := ,
 B        := build
 WERROR   ?= 1
 PREFIX   ?= /usr
+MANDIR   ?= $(PREFIX)/share/man
 SLURM_PLUGINDIR ?= $(shell pkg-config --variable=libdir slurm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/slurm-wlm
 FUZZ_SECONDS ?= 60
 CC       ?= gcc
@@ -324,6 +325,10 @@ install: all
 	install -m 755 $(PLUGINS) $(DESTDIR)$(SLURM_PLUGINDIR)/
 	$(if $(PROGRAMS),install -d $(DESTDIR)$(PREFIX)/bin)
 	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 docs/man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 docs/man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
 $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench:
 	@mkdir -p $@
