@@ -1,13 +1,39 @@
 #!/usr/bin/env bats
-# Faults in the carbon data path never reject or lose a job: Redis paused or
-# stopped, stale records, carbon-cached killed.  Each burst is submitted with
-# sbatch as the test user; every job must be accepted and reach sacct.
-# Runs last: it leaves Redis and carbon-cached stopped.
+# Faults in the carbon data path never reject, stall or lose a job, and the
+# decision recorded on each job says what data it rested on ("q" in the
+# AdminComment record).  One burst of $BURST (>= 200) trivial jobs per fault,
+# submitted as the test user from $SUBMITTERS parallel processes with the
+# three clusters as origins: every submission must be accepted, and every
+# job must reach `sacct -L` COMPLETED with its decision recorded.
+#
+#   fault                                  expected "q"
+#   stale records (flagged stale, or older than StaleAfter)   stale
+#   forged records for every zone          fresh: the last good data stays
+#   zones with no usable data (never a record, or only forged ones)
+#                                          fallback (FallbackIntensity or the
+#                                          zone's StaticIntensity); none when
+#                                          the origin has no fallback either
+#   Redis paused (SIGSTOP)                 fresh: the snapshot keeps its data
+#   carbon-cached killed                   fresh: Redis keeps the records
+#   Redis stopped                          the last good data at its true age:
+#                                          fresh while younger than StaleAfter,
+#                                          stale after
+#
+# Every zone's data is flat and equal, so each decision keeps the job at its
+# origin (ties go to the origin) and the expected flag is the origin's.
+# Runs last: it leaves carbon-cached killed and Redis stopped.
 
 load helpers
 
 PUT="$BATS_TEST_DIRNAME/put_record.py"
+CONF="$CARBON_FED_DIR/etc/carbon.conf"
+BURST=210     # jobs per fault
+SUBMITTERS=6  # parallel sbatch loops, two per origin cluster
+OLD=7200      # an age above the federation's StaleAfter=1h
 
+pid_of() { cat "$CARBON_FED_DIR/pids/$1.pid"; }
+
+# flat VALUE: 24 h of history and 48 h of forecast at one value, hourly.
 flat() {
 	local v=$1 o spec=
 	for ((o = -86400; o <= 172800; o += 3600)); do
@@ -16,85 +42,306 @@ flat() {
 	echo "$spec"
 }
 
+# put ZONE ARGS...: write a record (put_record.py); `loaded` then waits
+# until both plugins of every controller have read it (job_submit/carbon
+# decides, slurmctld/carbon re-plans pending jobs).  Records written
+# together load in the same snapshot refresh.
+WRITTEN=()
 put() {
-	local zone=$1 out ts c
+	local zone=$1 out p
 	shift
 	out=$("$PUT" "$zone" "$@")
-	ts=${out##* }
-	for c in "${CLUSTERS[@]}"; do
-		wait_log "$(ctld_log "$c")" "zone $zone: new data fetched at $ts"
+	for p in job_submit slurmctld; do
+		WRITTEN+=("$p/carbon: zone $zone: new data fetched at ${out##* }")
 	done
 }
 
-pid_of() { cat "$CARBON_FED_DIR/pids/$1.pid"; }
-
-# burst N TAG: submit N jobs spread over the clusters (origins), all must be
-# accepted; prints their ids.
-burst() {
-	local n=$1 tag=$2 i c out
-	for ((i = 0; i < n; i++)); do
-		c=${CLUSTERS[$((i % 3))]}
-		out=$(USER_SLURM_CONF=$(conf_of "$c") as_user sbatch --parsable \
-			-J "$tag" -t 5 --carbon-urgency=flexible --wrap true) || {
-			echo "submission $i of $n at $c was rejected: $out" >&2
-			return 1
-		}
-		echo "${out%%;*}"
+loaded() {
+	local c pat
+	for pat in "${WRITTEN[@]}"; do
+		for c in "${CLUSTERS[@]}"; do
+			wait_log "$(ctld_log "$c")" "$pat"
+		done
 	done
+	WRITTEN=()
 }
 
-# all_done TAG N: every job named TAG is COMPLETED in sacct -L.
-all_done() {
-	local tag=$1 n=$2 end=$((SECONDS + 300)) done_n=0
+# good_data: fresh, equal, signed data for the three zones, loaded.
+good_data() {
+	local z
+	for z in ES NO US-CAL-CISO; do
+		put "$z" --spec="$(flat 100)"
+	done
+	loaded
+}
+
+# rejected ZONE: the log line of a record whose signature does not verify.
+rejected() {
+	echo "job_submit/carbon: zone $1: record in carbon:zone:$1 rejected: signature does not verify"
+}
+
+# lines CLUSTER REGEX: how many lines of the controller's log match.
+lines() { grep -cE "$2" "$(ctld_log "$1")" || true; }
+
+# wait_more CLUSTER REGEX BEFORE [SECONDS]: until more than BEFORE lines
+# of the controller's log match.
+wait_more() {
+	local c=$1 pat=$2 before=$3 end=$((SECONDS + ${4:-30}))
 	while [ $SECONDS -lt $end ]; do
-		done_n=$(sacct -L -X -n -P --name "$tag" -o State | grep -c '^COMPLETED' || true)
-		[ "$done_n" -ge "$n" ] && return 0
-		sleep 2
+		[ "$(lines "$c" "$pat")" -gt "$before" ] && return 0
+		sleep 0.5
 	done
-	echo "only $done_n of $n jobs named $tag completed" >&2
+	echo "no new line matching /$pat/ in $(ctld_log "$c")" >&2
 	return 1
 }
 
-# quality TAG: the data-quality values recorded on jobs named TAG.
-qualities() {
-	sacct -L -X -n -P --name "$1" -o AdminComment |
-		grep -oE '"q":"[a-z]+"' | sort | uniq -c
-}
-
-@test "stale records: a burst of 100 jobs is accepted and decided on stale data" {
-	for z in ES NO US-CAL-CISO; do
-		put "$z" --spec="$(flat 100)" --stale
+# submit_from CLUSTER TAG N: N flexible jobs named TAG-CLUSTER with CLUSTER
+# as origin; prints their ids; a rejected submission is reported and counts.
+submit_from() {
+	local c=$1 tag=$2 n=$3 i out bad=0
+	for ((i = 0; i < n; i++)); do
+		if out=$(USER_SLURM_CONF=$(conf_of "$c") as_user sbatch --parsable \
+			-J "$tag-$c" -t 1 --carbon-urgency=flexible --wrap true 2>&1); then
+			echo "${out%%;*}"
+		else
+			echo "REJECTED at $c: $out" >&2
+			bad=$((bad + 1))
+		fi
 	done
-	local tag=stale$$
-	burst 100 "$tag" >/dev/null
-	all_done "$tag" 100
-	run qualities "$tag"
-	[[ "$output" == *'"q":"stale"'* ]]
-	run grep -q '"q":"fresh"' <<<"$output"
-	[ "$status" -ne 0 ]
+	[ "$bad" -eq 0 ]
 }
 
-@test "Redis paused (SIGSTOP): a burst of 200 jobs is accepted and completes" {
-	local redis tag=paused$$
+# burst TAG: $BURST jobs from $SUBMITTERS parallel loops; fails when any
+# submission was rejected.  The ids go to $BATS_TEST_TMPDIR/TAG.ids.
+burst() {
+	local tag=$1 p pids=() rc=0
+	for ((p = 0; p < SUBMITTERS; p++)); do
+		submit_from "${CLUSTERS[$((p % 3))]}" "$tag" $((BURST / SUBMITTERS)) \
+			>"$BATS_TEST_TMPDIR/$tag.$p" 2>"$BATS_TEST_TMPDIR/$tag.$p.err" &
+		pids+=($!)
+	done
+	for p in "${!pids[@]}"; do
+		wait "${pids[$p]}" || rc=1
+	done
+	cat "$BATS_TEST_TMPDIR/$tag".[0-9] >"$BATS_TEST_TMPDIR/$tag.ids"
+	if [ $rc -ne 0 ]; then
+		cat "$BATS_TEST_TMPDIR/$tag".*.err >&2
+		return 1
+	fi
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/$tag.ids")" -eq "$BURST" ]
+}
+
+# results TAG: wait (at most 600 s) until every job of the burst is
+# COMPLETED in sacct -L with a decision record; then print one line per job:
+# ORIGIN QUALITY CHOSEN-CLUSTER.
+results() {
+	local tag=$1 ids out missing end=$((SECONDS + 600))
+	ids=$(paste -sd, "$BATS_TEST_TMPDIR/$tag.ids")
+	while :; do
+		out=$(sacct -L -X -n -P -j "$ids" -o JobID,JobName,State,AdminComment 2>/dev/null |
+			awk -F'|' -v ids="$ids" '
+			BEGIN { n = split(ids, want, ",") }
+			$3 == "COMPLETED" && index($4, "\"carbon\":{\"v\":1") {
+				origin = $2; sub(/.*-/, "", origin)
+				q = at = "?"
+				if (match($4, /"q":"[a-z]+"/)) q = substr($4, RSTART + 5, RLENGTH - 6)
+				if (match($4, /"at":"[^"]*"/)) at = substr($4, RSTART + 6, RLENGTH - 7)
+				done[$1] = origin " " q " " at
+			}
+			END {
+				for (i = 1; i <= n; i++)
+					if (want[i] in done) print done[want[i]]
+					else print "MISSING " want[i]
+			}')
+		missing=$(grep -c '^MISSING' <<<"$out" || true)
+		[ "$missing" -eq 0 ] && break
+		if [ $SECONDS -ge $end ]; then
+			echo "$missing of $BURST jobs not COMPLETED with a decision in sacct -L:" >&2
+			grep '^MISSING' <<<"$out" | head -n 5 >&2
+			return 1
+		fi
+		sleep 2
+	done
+	echo "$out"
+}
+
+# expect TAG ORIGIN=QUALITY...: every job of the burst completed with its
+# decision, and each job from ORIGIN recorded QUALITY.
+expect() {
+	local tag=$1 out pair bad
+	shift
+	out=$(results "$tag") || return 1
+	for pair in "$@"; do
+		if [ "$(awk -v o="${pair%%=*}" '$1 == o' <<<"$out" | wc -l)" -ne $((BURST / 3)) ]; then
+			echo "not $((BURST / 3)) jobs from ${pair%%=*}" >&2
+			return 1
+		fi
+		bad=$(awk -v o="${pair%%=*}" -v q="${pair#*=}" \
+			'$1 == o && $2 != q' <<<"$out" | sort | uniq -c)
+		if [ -n "$bad" ]; then
+			echo "jobs from ${pair%%=*} should say \"q\":\"${pair#*=}\"; got (count origin q at):" >&2
+			echo "$bad" >&2
+			return 1
+		fi
+	done
+	echo "$out" >"$BATS_TEST_TMPDIR/$tag.results"
+}
+
+teardown() {
+	# A failed test must not leave Redis paused or carbon.conf changed.
+	if [ -f "$BATS_TEST_TMPDIR/redis-paused" ]; then
+		kill -CONT "$(pid_of redis)" 2>/dev/null || true
+	fi
+	if [ -f "$BATS_TEST_TMPDIR/carbon.conf.orig" ]; then
+		restore_conf
+	fi
+}
+
+# restore_conf: put the saved carbon.conf back and wait until every
+# controller re-read it.
+restore_conf() {
+	local c p
+	declare -A before
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			before[$c:$p]=$(lines "$c" "$p/carbon: reloaded $CONF")
+		done
+	done
+	cp "$BATS_TEST_TMPDIR/carbon.conf.orig" "$CONF"
+	rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			wait_more "$c" "$p/carbon: reloaded $CONF" "${before[$c:$p]}"
+		done
+	done
+}
+
+@test "stale records: $BURST jobs accepted, completed, decided on data marked stale" {
+	# ES: carbon-cached's stale flag; NO: unflagged but older than
+	# StaleAfter; US-CAL-CISO: both.
+	put ES --spec="$(flat 100)" --stale
+	put NO --spec="$(flat 100)" --age $OLD
+	put US-CAL-CISO --spec="$(flat 100)" --stale --age $OLD
+	loaded
+	burst stale$$
+	expect stale$$ es=stale no=stale cal=stale
+}
+
+@test "forged records for every zone: $BURST jobs decided on the last good data" {
+	good_data
+	local c z
+	declare -A before
+	for c in "${CLUSTERS[@]}"; do
+		for z in ES NO US-CAL-CISO; do
+			before[$c:$z]=$(lines "$c" "$(rejected "$z")")
+		done
+	done
+	# Believed, these would send every flexible job to es.
+	"$PUT" ES --spec="$(flat 1)" --forge >/dev/null
+	"$PUT" NO --spec="$(flat 999)" --forge >/dev/null
+	"$PUT" US-CAL-CISO --spec="$(flat 999)" --forge >/dev/null
+	for c in "${CLUSTERS[@]}"; do
+		for z in ES NO US-CAL-CISO; do
+			wait_more "$c" "$(rejected "$z")" "${before[$c:$z]}"
+		done
+	done
+	burst forged$$
+	expect forged$$ es=fresh no=fresh cal=fresh
+	# Each job stayed at its origin: the forged values were never used.
+	run awk '$1 != $3' "$BATS_TEST_TMPDIR/forged$$.results"
+	[ -z "$output" ]
+}
+
+@test "zones with no usable data: $BURST jobs decided on the configured fallback" {
+	# carbon.conf is changed (controllers re-read it within 5 s) so that
+	# each cluster draws from a zone without a usable record:
+	#   es  -> FAULT-A: no record ever; its StaticIntensity is the fallback
+	#   no  -> FAULT-B: only a forged record; FallbackIntensity=100
+	#   cal -> FAULT-C: only a forged record; FallbackIntensity=0 (none)
+	# carbon-cached reads carbon.conf only at start, so it never writes
+	# records for these zones.  The original file is put back at the end.
+	local c p
+	declare -A before forged
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			before[$c:$p]=$(lines "$c" "$p/carbon: reloaded $CONF")
+		done
+		forged[$c]=$(lines "$c" "$(rejected FAULT-C)")
+	done
+	"$PUT" FAULT-B --spec="$(flat 1)" --forge >/dev/null
+	"$PUT" FAULT-C --spec="$(flat 1)" --forge >/dev/null
+	cp "$CONF" "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	{
+		grep -v '^ClusterName=' "$BATS_TEST_TMPDIR/carbon.conf.orig"
+		echo "Zone=FAULT-A Providers=static StaticIntensity=100"
+		echo "Zone=FAULT-B Providers=static StaticIntensity=100"
+		echo "Zone=FAULT-C Providers=static StaticIntensity=100"
+		echo "ClusterName=es Zone=FAULT-A PUE=1.2"
+		echo "ClusterName=no Zone=FAULT-B PUE=1.2 FallbackIntensity=100"
+		echo "ClusterName=cal Zone=FAULT-C PUE=1.2 FallbackIntensity=0"
+	} >"$CONF.new"
+	mv "$CONF.new" "$CONF"
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			wait_more "$c" "$p/carbon: reloaded $CONF" "${before[$c:$p]}"
+		done
+		# The new snapshot has read Redis and refused the forged record.
+		wait_more "$c" "$(rejected FAULT-C)" "${forged[$c]}"
+	done
+	burst nodata$$
+	expect nodata$$ es=fallback no=fallback cal=none
+	restore_conf
+}
+
+@test "Redis paused (SIGSTOP): $BURST jobs accepted, completed, decided on the snapshot" {
+	good_data
+	local redis c pat='job_submit/carbon: (Redis GET .* failed|Redis .* refused AUTH|cannot reach Redis)'
+	declare -A before
+	for c in "${CLUSTERS[@]}"; do
+		before[$c]=$(lines "$c" "$pat")
+	done
 	redis=$(pid_of redis)
 	kill -STOP "$redis"
-	burst 200 "$tag" >/dev/null || {
-		kill -CONT "$redis"
-		return 1
-	}
+	touch "$BATS_TEST_TMPDIR/redis-paused"
+	# Burst only once the controllers' refresh has run into the pause.
+	for c in "${CLUSTERS[@]}"; do
+		wait_more "$c" "$pat" "${before[$c]}"
+	done
+	burst paused$$
 	kill -CONT "$redis"
-	all_done "$tag" 200
-	# The controllers kept deciding from the snapshot they had.
-	[ "$(sacct -L -X -n -P --name "$tag" -o AdminComment | grep -c '"carbon":{"v":1')" -eq 200 ]
+	rm -f "$BATS_TEST_TMPDIR/redis-paused"
+	expect paused$$ es=fresh no=fresh cal=fresh
 }
 
-@test "carbon-cached killed and Redis stopped: a burst of 50 jobs is accepted" {
-	local tag=down$$
-	kill -TERM "$(pid_of carbon-cached)" 2>/dev/null || true
-	kill -TERM "$(pid_of redis)"
-	burst 50 "$tag" >/dev/null
-	all_done "$tag" 50
-	# The snapshot refresh (every 5 s here) reports the outage.
-	wait_log "$(ctld_log cal)" "cannot reach Redis at 127.0.0.1:$CARBON_REDIS_PORT" 30
-	[ "$(sacct -L -X -n -P --name "$tag" -o AdminComment | grep -c '"carbon":{"v":1')" -eq 50 ]
+@test "carbon-cached killed: $BURST jobs accepted, completed, decided on the records in Redis" {
+	good_data
+	local pid
+	pid=$(pid_of carbon-cached)
+	kill -KILL "$pid"
+	while [ -e "/proc/$pid" ]; do sleep 0.1; done
+	burst cached$$
+	expect cached$$ es=fresh no=fresh cal=fresh
+}
+
+@test "Redis stopped: $BURST jobs accepted, completed, decided on the last good data at its age" {
+	# When Redis goes away each snapshot keeps its last good data and the
+	# decision uses it at its true age: fresh while younger than StaleAfter
+	# (ES, US-CAL-CISO here), stale after (NO, fetched 2 h ago).
+	put ES --spec="$(flat 100)"
+	put NO --spec="$(flat 100)" --age $OLD
+	put US-CAL-CISO --spec="$(flat 100)"
+	loaded
+	local redis c pat="job_submit/carbon: cannot reach Redis at 127.0.0.1:$CARBON_REDIS_PORT"
+	declare -A before
+	for c in "${CLUSTERS[@]}"; do
+		before[$c]=$(lines "$c" "$pat")
+	done
+	redis=$(pid_of redis)
+	kill -TERM "$redis"
+	while [ -e "/proc/$redis" ]; do sleep 0.1; done
+	for c in "${CLUSTERS[@]}"; do
+		wait_more "$c" "$pat" "${before[$c]}"
+	done
+	burst down$$
+	expect down$$ es=fresh no=stale cal=fresh
 }

@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
 """Write a signed carbon record for one zone into the test federation's Redis.
 
-Usage: put_record.py ZONE --spec=SPEC [--stale] [--key FILE] [--key-id ID] [--forge]
+Usage: put_record.py ZONE --spec=SPEC [--stale] [--fallback] [--age SECONDS]
+                     [--key-id ID] [--forge] [--abs]
 SPEC is OFFSET:VALUE[,OFFSET:VALUE...] with OFFSET in seconds from now
 (rounded down to the minute), e.g. "-3600:200,0:200,180:20,7200:20", or
 with --abs in seconds since the epoch.
-Points at or after now are marked as forecast.  --forge signs with a
-random key (a reader must reject it).  Reads the Redis port and the
-password and HMAC key files from the CARBON_* variables that
-`federation.sh env` prints.  Prints the record's Redis key.
+Points at or after now are marked as forecast.  --stale and --fallback set
+the record's flags as carbon-cached sets them (last good data re-written; a
+later provider of the chain answered).  --age makes the provider's answer
+that many seconds old (fetched_at = now - SECONDS; generated_at is now).
+--forge signs with a random key (a reader must reject it).  Reads the Redis
+port and the password and HMAC key files from the CARBON_* variables that
+`federation.sh env` prints.  Prints the record's Redis key and its
+fetched_at (seconds since the epoch), which the plugins log when they load
+it ("zone Z: new data fetched at T").
 """
 import argparse, hashlib, hmac, os, secrets, subprocess, sys, time
 
@@ -23,6 +29,9 @@ def main():
     ap.add_argument('zone')
     ap.add_argument('--spec', required=True)
     ap.add_argument('--stale', action='store_true')
+    ap.add_argument('--fallback', action='store_true')
+    ap.add_argument('--age', type=int, default=0,
+                    help='seconds between fetched_at and now (>= 0)')
     ap.add_argument('--forge', action='store_true')
     ap.add_argument('--key-id', default='k1')
     ap.add_argument('--abs', action='store_true',
@@ -32,11 +41,15 @@ def main():
     base = 0 if a.abs else now
     pts = sorted((base + int(o), float(v))
                  for o, v in (p.split(':') for p in a.spec.split(',')))
-    ts = int(time.time())
+    if a.age < 0:
+        sys.exit('--age must be >= 0')
+    gen = int(time.time())
+    ts = gen - a.age
     lines = ['carbon-record v1', 'zone=' + a.zone, 'signal=average',
              'basis=lifecycle', 'source=test', 'fetched_at=' + fmt(ts),
-             'generated_at=' + fmt(ts), 'stale=%d' % a.stale, 'age=0',
-             'fallback=0', 'derived=0', 'key=' + a.key_id,
+             'generated_at=' + fmt(gen), 'stale=%d' % a.stale,
+             'age=%d' % a.age, 'fallback=%d' % a.fallback, 'derived=0',
+             'key=' + a.key_id,
              'points=%d' % len(pts)]
     lines += ['%s %s %s' % (fmt(t), num(v), 'f' if t >= now else '-')
               for t, v in pts]
