@@ -37,8 +37,16 @@ EXPORT int init(void);
 EXPORT int fini(void);
 EXPORT int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid,
 		      char **err_msg);
+/* 23.02 added err_msg to job_modify(); 22.05 calls it with three
+ * arguments, and a fourth parameter would be a stray register. */
+#if SLURM_VERSION_NUMBER >= SLURM_VERSION_NUM(23, 2, 0)
+#define CARBON_MODIFY_HAS_ERR_MSG 1
 EXPORT int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 		      uint32_t submit_uid, char **err_msg);
+#else
+EXPORT int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+		      uint32_t submit_uid);
+#endif
 
 EXPORT const char plugin_name[] = "Carbon-aware job submission";
 EXPORT const char plugin_type[] = "job_submit/carbon";
@@ -93,39 +101,41 @@ static bool is_sibling_copy(const job_desc_msg_t *job_desc)
 		       fed_mgr_cluster_rec->fed.id;
 }
 
+/*
+ * One log line per job: who sent it, its carbon options, and what the
+ * plugin did (the decision, or why the job was refused).
+ */
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	char *summary = carbon_env_summary(job_desc);
 	int64_t now = (int64_t)time(NULL);
 	int64_t runtime = carbon_place_runtime(job_desc);
+	char err[512], outcome[600];
 	struct carbon_tags tags;
-	char err[512];
 	int rc;
 
-	info("%s: job %.64s from uid %u (submitted by uid %u): %s", plugin_type,
-	     job_desc->name ? job_desc->name : "(no name)", job_desc->user_id,
-	     submit_uid, summary ? summary : "no carbon options");
-	xfree(summary);
 	carbon_ctld_read_lock(&ctld);
 	rc = carbon_place_tags(&ctld, job_desc, now, runtime, &tags, err,
 			       sizeof(err));
 	if (!rc)
-		carbon_place_job(&ctld, job_desc, submit_uid, &tags, now,
-				 runtime);
+		carbon_place_job(&ctld, job_desc, &tags, now, runtime, outcome,
+				 sizeof(outcome));
 	carbon_ctld_read_unlock(&ctld);
 	if (rc && is_sibling_copy(job_desc)) {
 		/* The origin accepted it; a sibling only skips placement. */
-		verbose("%s: sibling copy of job %u: %s", plugin_type,
-			job_desc->job_id, err);
-		return SLURM_SUCCESS;
-	}
-	if (rc) {
-		info("%s: rejected a job of uid %u: %s", plugin_type,
-		     job_desc->user_id, err);
+		snprintf(outcome, sizeof(outcome),
+			 "sibling copy, not placed: %s", err);
+		rc = 0;
+	} else if (rc) {
+		snprintf(outcome, sizeof(outcome), "rejected: %s", err);
 		*err_msg = xstrdup(err);
-		return SLURM_ERROR;
 	}
-	return SLURM_SUCCESS;
+	info("%s: job %.64s from uid %u (submitted by uid %u): %s: %s",
+	     plugin_type, job_desc->name ? job_desc->name : "(no name)",
+	     job_desc->user_id, submit_uid,
+	     summary ? summary : "no carbon options", outcome);
+	xfree(summary);
+	return rc ? SLURM_ERROR : SLURM_SUCCESS;
 }
 
 /*
@@ -136,8 +146,13 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
  * re-planner moving the begin time) passes even when the deadline has
  * become unreachable while the job waited.
  */
+#ifdef CARBON_MODIFY_HAS_ERR_MSG
 int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	       uint32_t submit_uid, char **err_msg)
+#else
+int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
+	       uint32_t submit_uid)
+#endif
 {
 	job_desc_msg_t view = {0};
 	struct carbon_tags tags;
@@ -170,6 +185,10 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 		return SLURM_SUCCESS;
 	info("%s: rejected an update of job %u: %s", plugin_type,
 	     job_ptr->job_id, err);
+#ifdef CARBON_MODIFY_HAS_ERR_MSG
 	*err_msg = xstrdup(err);
-	return SLURM_ERROR;
+#endif
+	/* Before 23.02 the user gets only the code: make it say what. */
+	return job_desc->time_limit != NO_VAL ? ESLURM_INVALID_TIME_LIMIT
+					      : SLURM_ERROR;
 }

@@ -265,8 +265,8 @@ static double elapsed_us(const struct timespec *a, const struct timespec *b)
 }
 
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
-		      uint32_t submit_uid, const struct carbon_tags *tags,
-		      int64_t now, int64_t runtime)
+		      const struct carbon_tags *tags, int64_t now,
+		      int64_t runtime, char *outcome, size_t outlen)
 {
 	struct carbon_policy_cluster pc[CARBON_POLICY_MAX_CLUSTERS];
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
@@ -279,12 +279,17 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	int origin, rc;
 	size_t n;
 
+	snprintf(outcome, outlen, "carbon placement disabled");
 	if (!carbon_ctld_enabled(c))
 		return;
 	origin = origin_of(c, job, &sibling_copy);
 	allowed = user_mask(c, job->clusters, federation_mask(c));
-	if (origin < 0 || !allowed)
+	if (origin < 0 || !allowed) {
+		snprintf(outcome, outlen, "%s",
+			 origin < 0 ? "origin cluster not in carbon.conf"
+				    : "no cluster of its -M in carbon.conf");
 		return;
+	}
 	pj = (struct carbon_policy_job){
 		.urgency = tags->urgency,
 		.now = now,
@@ -310,15 +315,15 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	if (rc) {
 		error("%s: job %s of uid %u: no decision: %s", PLUGIN,
 		      job->name ? job->name : "?", job->user_id, err);
+		snprintf(outcome, outlen, "no decision (see the error)");
 		return;
 	}
 	apply(c, job, &d, names, n, allowed, sibling_copy);
-	info("%s: job %.64s uid %u%s: %s at %s, %s, data %s, %.1f/%.1f gCO2e "
-	     "(decided in %.1f us)",
-	     PLUGIN, job->name ? job->name : "?", job->user_id,
-	     sibling_copy ? " (sibling copy)" : "", d.reason, names[d.chosen],
-	     carbon_policy_mode_name(d.mode),
-	     carbon_policy_quality_name(d.quality), d.expected_g, d.baseline_g,
-	     elapsed_us(&t0, &t1));
-	(void)submit_uid;
+	snprintf(
+		outcome, outlen,
+		"%s%s at %s, %s, data %s, %.1f/%.1f gCO2e (decided in %.1f us)",
+		sibling_copy ? "sibling copy: " : "", d.reason, names[d.chosen],
+		carbon_policy_mode_name(d.mode),
+		carbon_policy_quality_name(d.quality), d.expected_g,
+		d.baseline_g, elapsed_us(&t0, &t1));
 }

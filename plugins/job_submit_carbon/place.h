@@ -30,11 +30,12 @@ int64_t carbon_place_runtime(const job_desc_msg_t *job);
 
 /*
  * Decide and apply: narrow job->clusters, set begin_time, apply the ECO
- * profile, merge the decision into admin_comment, and log one line.
- * Never fails the submission.
+ * profile, merge the decision into admin_comment.  outcome gets what
+ * happened in words, for the caller's one log line per job.  Never fails
+ * the submission.
  */
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
-		      uint32_t submit_uid, const struct carbon_tags *tags,
-		      int64_t now, int64_t runtime);
+		      const struct carbon_tags *tags, int64_t now,
+		      int64_t runtime, char *outcome, size_t outlen);
 
 #endif
