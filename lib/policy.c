@@ -73,7 +73,7 @@ static bool price_series(const struct carbon_policy_params *p,
 		pr->best_mean = w.mean;
 		pr->best_start = w.start;
 	}
-	if (m->origin == CARBON_SERIES_FALLBACK_FORECAST)
+	if (m->origin == CARBON_SERIES_FALLBACK_FORECAST || c->fallback)
 		pr->quality = CARBON_DATA_FALLBACK;
 	else
 		pr->quality = c->stale ? CARBON_DATA_STALE : CARBON_DATA_FRESH;
@@ -279,7 +279,11 @@ static void choose(const struct carbon_policy_params *p,
 	d->deferred = d->begin > job->now;
 	d->expected_g = d->cost_g[d->chosen];
 	d->intensity = pr[d->chosen].best_mean;
-	d->quality = pr[d->chosen].quality;
+	/* The saving is measured against the reference: the decision rests
+	 * on both clusters' data, so it is as good as the worse of the two. */
+	d->quality = pr[d->chosen].quality > pr[ref].quality
+			     ? pr[d->chosen].quality
+			     : pr[ref].quality;
 	d->siblings = siblings(p, d);
 	/* A normal job must not wait longer for carbon: it keeps the cluster
 	 * it would have run at, and Slurm starts it wherever it fits first.

@@ -141,7 +141,7 @@ static int check_value(int val, const char *arg, const char *name, char *out,
 
 static int opt_cb(int val, const char *optarg, int remote)
 {
-	char err[256];
+	char err[512];
 	char out[VALUE_MAX + 1];
 
 	(void)remote;
@@ -197,7 +197,7 @@ static int read_environment(void)
 	const char *prefix = env_prefix();
 
 	for (int i = 0; i < OPT_COUNT; i++) {
-		char name[64], err[256], out[VALUE_MAX + 1];
+		char name[64], err[512], out[VALUE_MAX + 1];
 		const char *v;
 
 		if (opts[i].set)

@@ -77,7 +77,9 @@ alive() {
 	pid=$(cat "$f")
 	exe=$(cat "$RUN/pids/$1.exe" 2>/dev/null || echo '?')
 	[ -e "/proc/$pid" ] || return 1
-	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$exe" ]
+	# A program rebuilt while it runs (make during a test run) shows as
+	# "PATH (deleted)": still the one we started.
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null | sed 's/ (deleted)$//')" = "$exe" ]
 }
 
 # stop NAME...: SIGTERM each, wait for all (SIGKILL after 30 s).
@@ -381,6 +383,8 @@ cmd_up() {
 	rm -rf "$RUN"
 	ensure_user
 	write_configs
+	# Daemons inherit the working directory: their cores land in $RUN.
+	cd "$RUN"
 	log "starting munge, MariaDB, Redis"
 	start_munge
 	start_mariadb

@@ -24,7 +24,10 @@
  *    cluster without a usable series is priced at its fallback_intensity
  *    (quality FALLBACK, start now), or not at all (unranked) when it has
  *    none.  A stale series is used and marked STALE; a derived
- *    (seasonal-naive) forecast is used and marked FALLBACK.
+ *    (seasonal-naive) forecast, or a series from a fallback provider
+ *    (cluster->fallback), is used and marked FALLBACK.  The decision's
+ *    quality is the worse of the chosen cluster's and the reference's
+ *    (the origin's, usually): a saving is only as good as both.
  *  - No crumbs: deferring at a cluster, and moving away from the origin,
  *    each need a saving of at least params->min_saving_pct.
  *  - No usable data for the origin: nothing changes (the job runs as Slurm
@@ -85,6 +88,7 @@ struct carbon_policy_cluster {
 	const char *name;	     /* for reasons; may be NULL */
 	const carbon_series *series; /* the zone's snapshot; NULL: none */
 	bool stale;		     /* the snapshot is older than allowed */
+	bool fallback; /* from a fallback provider of the chain: FALLBACK */
 	double fallback_intensity; /* gCO2eq/kWh when no usable series; 0: none */
 	struct carbon_power_model power; /* includes the PUE */
 	bool has_eco;			 /* the site defined an eco profile */

@@ -294,6 +294,7 @@ size_t carbon_ctld_clusters(const struct carbon_ctld *c, int64_t now,
 			out[i].series = z.series;
 			out[i].stale = z.record_stale ||
 				       now - z.fetched_at > c->cfg->stale_after;
+			out[i].fallback = z.record_fallback;
 		}
 	}
 	return n;

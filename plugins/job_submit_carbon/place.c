@@ -56,8 +56,15 @@ int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 
 	clk.now = now;
 	if (c->cfg) {
-		carbon_config_job_defaults(c->cfg, job->partition, job->qos,
-					   &def);
+		/* A job that names no partition goes to the default one, and
+		 * gets that partition's carbon defaults.  (A job that names no
+		 * QOS gets its association's default only later, in Slurm's
+		 * own checks: QosDefaults apply to a QOS the job names.) */
+		const char *part = job->partition;
+
+		if ((!part || !part[0]) && default_part_loc)
+			part = default_part_loc->name;
+		carbon_config_job_defaults(c->cfg, part, job->qos, &def);
 		if (!in.urgency)
 			in.urgency = carbon_tags_urgency_name(def.urgency);
 		if (!in.max_delay && def.has_max_delay) {

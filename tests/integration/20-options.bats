@@ -226,17 +226,26 @@ teardown() {
 		grep -qF "job_submit/carbon: $CONF:$n: $msg" "$(ctld_log cal)"
 		tail -n 20 "$(ctld_log cal)" | grep -q 'job_submit/carbon: keeping the carbon configuration in force'
 	done
-	# A good default applies to a job without carbon options.  (The job
-	# names its partition: job_submit/carbon sees no partition, and so
-	# applies no PartitionDefaults, when the user leaves it to Slurm.)
+	# A good default applies to a job without carbon options, whether it
+	# names its partition or leaves it to Slurm (batch is the default).
 	{ cat "$orig"; echo 'PartitionDefaults=batch Urgency=flexible'; } >"$BATS_TEST_TMPDIR/good.conf"
 	set_conf "$BATS_TEST_TMPDIR/good.conf"
 	tail -n 20 "$(ctld_log cal)" | grep -q "job_submit/carbon: reloaded $CONF"
-	id=$(as_user sbatch --parsable -H -J "$(unique_name)" -p batch -t 5 --wrap true)
+	local part
+	for part in "-p batch" ""; do
+		# shellcheck disable=SC2086 # "" means no option at all
+		id=$(as_user sbatch --parsable -H -J "$(unique_name)" $part -t 5 --wrap true)
+		id=${id%%;*}
+		rec=$(scontrol show job "$id" | sed -n 's/^ *AdminComment=//p')
+		scancel "$id"
+		[[ "$rec" == *'"carbon":{"v":1'*'"u":"flexible"'* ]]
+	done
+	# Another partition's job does not get batch's defaults.
+	id=$(as_user sbatch --parsable -H -J "$(unique_name)" -p eco -t 5 --wrap true)
 	id=${id%%;*}
 	rec=$(scontrol show job "$id" | sed -n 's/^ *AdminComment=//p')
 	scancel "$id"
-	[[ "$rec" == *'"carbon":{"v":1'*'"u":"flexible"'* ]]
+	[[ "$rec" == *'"u":"normal"'* ]]
 }
 
 # The instant our parser gives for FORM equals the BeginTime Slurm's own

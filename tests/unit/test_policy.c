@@ -72,6 +72,32 @@ static double kwh(void)
 	return 4.0 * (4 * 12.0 + 8 * 0.3725) * 1.56 / 1000;
 }
 
+/* The data quality recorded is the worse of the chosen cluster's and the
+ * reference's; a fallback provider's series is FALLBACK. */
+static void test_quality_is_the_worse_of_both(void **state)
+{
+	struct fixture *f = *state;
+
+	decide(f);
+	assert_int_equal(f->d.chosen, NO);
+	assert_int_equal(f->d.quality, CARBON_DATA_FRESH);
+	/* The origin's data came from a fallback provider: the saving
+	 * claimed against it is no better. */
+	f->c[CAL].fallback = true;
+	decide(f);
+	assert_int_equal(f->d.chosen, NO);
+	assert_int_equal(f->d.quality, CARBON_DATA_FALLBACK);
+	f->c[CAL].fallback = false;
+	f->c[CAL].stale = true;
+	decide(f);
+	assert_int_equal(f->d.quality, CARBON_DATA_STALE);
+	f->c[CAL].stale = false;
+	f->c[NO].fallback = true;
+	decide(f);
+	assert_int_equal(f->d.chosen, NO);
+	assert_int_equal(f->d.quality, CARBON_DATA_FALLBACK);
+}
+
 static void test_flexible_moves_to_cleanest(void **state)
 {
 	struct fixture *f = *state;
@@ -494,6 +520,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_flexible_moves_to_cleanest),
+		T(test_quality_is_the_worse_of_both),
 		T(test_defers_within_latest_start),
 		T(test_normal_job_is_not_deferred),
 		T(test_no_crumbs),
