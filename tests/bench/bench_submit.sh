@@ -160,7 +160,7 @@ probe() {
 	as_user "$client" -p 1 -n 1 -J "$name" "${u[@]}" >/dev/null
 	if [ "$mode" = on ]; then
 		for _ in $(seq 50); do
-			lines=$(log_since "$off" | grep -a "job_submit/carbon: job $name uid" || true)
+			lines=$(log_since "$off" | grep -a "job_submit/carbon: job $name from uid" || true)
 			[ -n "$lines" ] && break
 			sleep 0.1
 		done
@@ -358,7 +358,7 @@ rpc_stats() {
 
 # The "decided in" times of the jobs named $2 logged since offset $1.
 decisions() {
-	{ log_since "$1" | grep -a "job_submit/carbon: job $2 uid" || true; } |
+	{ log_since "$1" | grep -a "job_submit/carbon: job $2 from uid" || true; } |
 		sed -n 's/.*(decided in \([0-9.]*\) us).*/\1/p'
 }
 
