@@ -105,15 +105,16 @@ submit_at() {
 	for ((o = -600; o <= 7200; o += 60)); do
 		spec+="${spec:+,}$o:$((o < 120 ? 400 : 20))"
 	done
-	put US-CAL-CISO --spec="$spec"
 	now=$(date +%s)
+	put US-CAL-CISO --spec="$spec"
 	id=$(submit_at cal -M cal -t 2 --carbon-urgency=flexible --wrap true)
 	id=${id%%;*}
 	begin=$(scontrol -M cal show job "$id" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
 	begin=$(date -d "$begin" +%s)
-	# The window starts at the first clean minute, 60-180 s from now.
-	[ $((begin - now)) -ge 60 ]
-	[ $((begin - now)) -le 180 ]
+	# The window starts at the first clean point: 120 s after the minute
+	# put_record.py counted from (that of $now, or the next one).
+	[ "$begin" -ge $((now / 60 * 60 + 120)) ]
+	[ "$begin" -le $((now / 60 * 60 + 180)) ]
 	wait_sacct "$id" COMPLETED 300
 	start=$(date -d "$(sacct_field "$id" Start)" +%s)
 	[ "$start" -ge "$begin" ]
