@@ -12,6 +12,7 @@
 #include "carbon/decision_text.h"
 #include "carbon/tags.h"
 #include "carbon/timeparse.h"
+#include "carbon/trace_csv.h"
 
 struct out {
 	char *buf;
@@ -263,26 +264,10 @@ static bool get_num(struct in *in, double *v)
 	return *stop == '\0';
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" exactly, as put_time() writes it. */
+/* A UTC time as put_time() writes it (the trace reader's ISO 8601). */
 static bool get_utc(const char *s, int64_t *t)
 {
-	struct tm tm = {0};
-	int y, mo, d, h, mi, se;
-	char z;
-
-	if (strlen(s) != 20 ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se,
-		   &z) != 7 ||
-	    z != 'Z' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-	    mi > 59 || se > 60 || y < 1970 || h < 0 || mi < 0 || se < 0)
-		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	return !carbon_time_from_utc_tm(&tm, t);
+	return !carbon_trace_csv_parse_time(s, strlen(s), t, NULL, 0);
 }
 
 static int bad(char *err, size_t errlen, const char *what, const char *key)

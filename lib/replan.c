@@ -43,6 +43,12 @@ static uint64_t allowed_mask(const struct carbon_policy_cluster *c, size_t n,
 	return mask;
 }
 
+/* When a begin time takes effect: a past one means now. */
+static int64_t not_before(int64_t begin, int64_t now)
+{
+	return begin > now ? begin : now;
+}
+
 static int leave(struct carbon_replan *out, const char *why)
 {
 	memset(out, 0, sizeof(*out));
@@ -106,7 +112,7 @@ int carbon_replan(const struct carbon_policy_params *params,
 		.now = job->now,
 		.runtime = job->runtime,
 		.has_latest_start = true,
-		.latest_start = job->now >= r->latest ? job->now : r->latest,
+		.latest_start = not_before(r->latest, job->now),
 		.usage = job->usage,
 		.origin = job->origin,
 		.allowed = allowed,
@@ -146,11 +152,9 @@ int carbon_replan(const struct carbon_policy_params *params,
 		if (res.begin > r->latest) /* the policy never does this */
 			res.begin = r->latest;
 		res.siblings = res.decision.siblings;
-		res.update =
-			job->siblings != res.siblings ||
-			(res.begin > job->now ? res.begin : job->now) !=
-				(job->begin_time > job->now ? job->begin_time
-							    : job->now);
+		res.update = job->siblings != res.siblings ||
+			     not_before(res.begin, job->now) !=
+				     not_before(job->begin_time, job->now);
 	}
 	if (res.update)
 		snprintf(res.why, sizeof(res.why), "%s", res.decision.reason);
