@@ -197,7 +197,9 @@ replay_start() {
 # carbon.conf next to the clusters' slurm.conf files, where the slurmctld
 # plugins and carbon-cached look for it.  Each cluster's zone is replayed
 # from the shipped 2023 traces; each chain ends in a static value (the 2023
-# annual mean).
+# annual mean).  The plugins refresh their snapshot and re-plan much more
+# often than the shipped defaults (1 min, 5 min) so that tests are quick;
+# CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL override that.
 write_carbon_conf() {
 	local c z p start speed poll
 	start=${CARBON_REPLAY_START:-$(replay_start)}
@@ -214,8 +216,8 @@ write_carbon_conf() {
 		echo "RedisPort=$REDIS_PORT"
 		echo "RedisPasswordFile=$RUN/secrets/redis.pass"
 		echo "HmacKeyFile=$RUN/secrets/hmac.key"
-		echo "SnapshotRefresh=5s"
-		echo "ReplanInterval=15s"
+		echo "SnapshotRefresh=${CARBON_SNAPSHOT_REFRESH:-5s}"
+		echo "ReplanInterval=${CARBON_REPLAN_INTERVAL:-15s}"
 		echo "StaleAfter=1h"
 		echo "PollInterval=$poll"
 		echo "MetricsListen=127.0.0.1:$METRICS_PORT LogLevel=info"

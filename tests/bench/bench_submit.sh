@@ -19,7 +19,14 @@
 # slurm.conf files and plugstack.conf and restarts the controllers one by
 # one (by the PIDs federation.sh recorded), waiting for the federation to
 # sync; then `scontrol show config`, the "loaded" log lines, `sbatch
-# --help` and a probe job check that the switch took.
+# --help` and a probe job's AdminComment check that the switch took.  After
+# each phase, every "on" job must carry the plugin's decision record in
+# AdminComment and no "off" job may.
+#
+# BENCH_CTLD_DEBUG is a list of SlurmctldDebug levels (default: info, the
+# local federation's): the whole measurement runs once per level, e.g.
+# "info error" shows what the plugin's per-job log line costs.  The
+# decision times (c) need a level that logs it (info or more verbose).
 #
 # The modes alternate in ROUNDS rounds (off,on then on,off, ...) so that
 # the noise of a shared machine hits both.  Jobs are submitted held: they
@@ -38,8 +45,12 @@
 # Environment (defaults): BENCH_ROUNDS (10), BENCH_SEQ (1000 sbatch calls
 # per mode), BENCH_API_SEQ (2000 C API calls per mode), BENCH_PROCS (4),
 # BENCH_JOBS (500 jobs per process per round for the throughput),
-# BENCH_ORIGIN (cal), BENCH_RESULTS (docs/results-submit-bench.md, "-" for
-# none), BENCH_KEEP=1 (leave the federation up; reuse a running one).
+# BENCH_CTLD_DEBUG (info), BENCH_SNAPSHOT_REFRESH (1m) and
+# BENCH_REPLAN_INTERVAL (5m) (carbon.conf's defaults; the test federation
+# uses 5s and 15s), BENCH_ORIGIN (cal), BENCH_RESULTS
+# (docs/results-submit-bench.md, "-" for none), BENCH_KEEP=1 (leave the
+# federation up; reuse a running one), BENCH_REPORT_ONLY=1 (no run: write
+# the report again from the data of the last one, build/bench/submit/data).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,9 +64,15 @@ JOBS=${BENCH_JOBS:-500}
 ORIGIN=${BENCH_ORIGIN:-cal}
 RESULTS=${BENCH_RESULTS:-$top/docs/results-submit-bench.md}
 KEEP=${BENCH_KEEP:-0}
+LEVELS=${BENCH_CTLD_DEBUG:-info}
+REPORT_ONLY=${BENCH_REPORT_ONLY:-0}
 URGENCY=flexible
 export CARBON_FED_DIR=${CARBON_FED_DIR:-$top/build/fed-bench}
 export CARBON_FED_PORT_BASE=${CARBON_FED_PORT_BASE:-17800}
+# The plugins' background work at the shipped defaults, not at the test
+# federation's 5 s / 15 s.
+export CARBON_SNAPSHOT_REFRESH=${BENCH_SNAPSHOT_REFRESH:-1m}
+export CARBON_REPLAN_INTERVAL=${BENCH_REPLAN_INTERVAL:-5m}
 FED_USER=${CARBON_FED_USER:-carbonuser}
 fed=$top/cluster-configs/local/federation.sh
 work=$top/build/bench/submit
@@ -78,48 +95,18 @@ esac
 for v in ROUNDS SEQ API_SEQ PROCS JOBS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a positive integer"
 done
+for l in $LEVELS; do
+	[[ $l =~ ^(quiet|fatal|error|info|verbose|debug[2-5]?)$ ]] ||
+		die "BENCH_CTLD_DEBUG: '$l' is not a SlurmctldDebug level"
+done
 SEQ_R=$(((SEQ + ROUNDS - 1) / ROUNDS))
 API_R=$(((API_SEQ + ROUNDS - 1) / ROUNDS))
 
 conf=$CARBON_FED_DIR/etc/slurm-$ORIGIN.conf
 plugstack=$CARBON_FED_DIR/etc/plugstack.conf
 ctld_log=$CARBON_FED_DIR/log/slurmctld-$ORIGIN.log
-data=$work/data
+data=$work/data # one directory per SlurmctldDebug level below
 udir=$work/user # written by the submitting user
-
-# ---- the federation ----------------------------------------------------------
-
-started=0
-cleanup() {
-	local rc=$?
-	if [ "$started" = 1 ] && [ "$KEEP" != 1 ]; then
-		"$fed" down >&2 || true
-	fi
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-mkdir -p "$work/plugins" "$data" "$udir"
-rm -f "$data"/* "$udir"/*
-chown "$FED_USER" "$udir"
-
-if [ "$KEEP" = 1 ] && "$fed" status >/dev/null 2>&1; then
-	say "reusing the running federation in $CARBON_FED_DIR"
-	export CARBON_PLUGINS=$work/plugins
-else
-	# A private copy of the plugins: a rebuild during the run changes nothing.
-	src=${CARBON_PLUGINS:-$top/build/plugins}
-	for p in job_submit_carbon slurmctld_carbon spank_carbon; do
-		[ -f "$src/$p.so" ] || die "$src/$p.so is missing: run 'make' first"
-		cp "$src/$p.so" "$work/plugins/$p.so.new"
-		mv "$work/plugins/$p.so.new" "$work/plugins/$p.so"
-	done
-	export CARBON_PLUGINS=$work/plugins
-	say "starting a federation in $CARBON_FED_DIR (ports $CARBON_FED_PORT_BASE..)"
-	started=1
-	"$fed" up >&2
-fi
 
 as_root() { SLURM_CONF=$conf timeout 120 "$@"; }
 user_home=$(getent passwd "$FED_USER" | cut -d: -f6)
@@ -134,43 +121,104 @@ log_since() { tail -c +$(($1 + 1)) "$ctld_log"; }
 # on a pipe: with pipefail, tail's SIGPIPE would turn a match into a miss.)
 log_has() { log_since "$1" | grep -aF -- "$2" >/dev/null; }
 
-CLUSTERS=()
-for f in "$CARBON_FED_DIR"/etc/slurm-*.conf; do
-	f=${f##*/slurm-}
-	CLUSTERS+=("${f%.conf}")
-done
-[ -f "$conf" ] || die "no cluster $ORIGIN in $CARBON_FED_DIR (${CLUSTERS[*]})"
-# MinJobAge=2 at the origin: cancelled jobs leave memory within ~10 s
-# (from the first restart on).
-sed -i 's/^MinJobAge=.*/MinJobAge=2/' "$conf"
-grep -q '^MinJobAge=2$' "$conf" || echo 'MinJobAge=2' >>"$conf"
-spank_line=$(grep -m1 'spank_carbon\.so' "$plugstack" | sed 's/^#*//')
-[ -n "$spank_line" ] || die "no spank_carbon.so line in $plugstack"
-# The directory the federation loads the plugins from.
-plugin_dir=$(dirname "$(awk '{ print $2 }' <<<"$spank_line")")
+# ---- the federation ----------------------------------------------------------
+
+started=0
+cleanup() {
+	local rc=$?
+	if [ "$started" = 1 ] && [ "$KEEP" != 1 ]; then
+		"$fed" down >&2 || true
+	fi
+	exit $rc
+}
+
+setup() {
+	local src p f
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	mkdir -p "$work/plugins" "$udir"
+	rm -rf "$data"
+	mkdir -p "$data"
+	rm -f "$udir"/*
+	chown "$FED_USER" "$udir"
+
+	if [ "$KEEP" = 1 ] && "$fed" status >/dev/null 2>&1; then
+		say "reusing the running federation in $CARBON_FED_DIR"
+	else
+		# A private copy of the plugins: a rebuild during the run changes nothing.
+		src=${CARBON_PLUGINS:-$top/build/plugins}
+		for p in job_submit_carbon slurmctld_carbon spank_carbon; do
+			[ -f "$src/$p.so" ] || die "$src/$p.so is missing: run 'make' first"
+			cp "$src/$p.so" "$work/plugins/$p.so.new"
+			mv "$work/plugins/$p.so.new" "$work/plugins/$p.so"
+		done
+		export CARBON_PLUGINS=$work/plugins
+		say "starting a federation in $CARBON_FED_DIR (ports $CARBON_FED_PORT_BASE..)"
+		started=1
+		"$fed" up >&2
+	fi
+
+	CLUSTERS=()
+	for f in "$CARBON_FED_DIR"/etc/slurm-*.conf; do
+		f=${f##*/slurm-}
+		CLUSTERS+=("${f%.conf}")
+	done
+	[ -f "$conf" ] || die "no cluster $ORIGIN in $CARBON_FED_DIR (${CLUSTERS[*]})"
+	# MinJobAge=2 at the origin: cancelled jobs leave memory within ~10 s
+	# (from the first restart on).
+	sed -i 's/^MinJobAge=.*/MinJobAge=2/' "$conf"
+	grep -q '^MinJobAge=2$' "$conf" || echo 'MinJobAge=2' >>"$conf"
+	spank_line=$(grep -m1 'spank_carbon\.so' "$plugstack" | sed 's/^#*//')
+	[ -n "$spank_line" ] || die "no spank_carbon.so line in $plugstack"
+	# The directory the federation loads the plugins from.
+	plugin_dir=$(dirname "$(awk '{ print $2 }' <<<"$spank_line")")
+	# What the report says about the run.
+	{
+		echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)"
+		echo "code=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+		echo "sha=$(sha256sum "$plugin_dir/job_submit_carbon.so" | cut -c1-12)"
+		echo "slurm=$(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null)"
+		echo "rounds=$ROUNDS procs=$PROCS jobs=$JOBS"
+		echo "refresh=$(sed -n 's/^SnapshotRefresh=//p' "$CARBON_FED_DIR/etc/carbon.conf")"
+		echo "replan=$(sed -n 's/^ReplanInterval=//p' "$CARBON_FED_DIR/etc/carbon.conf")"
+	} >"$data/meta"
+}
+
+# set_level LEVEL: SlurmctldDebug=LEVEL on every cluster, from the next
+# restart on (every switch restarts the controllers).
+set_level() {
+	local c
+	for c in "${CLUSTERS[@]}"; do
+		sed -i "s/^SlurmctldDebug=.*/SlurmctldDebug=$1/" "$CARBON_FED_DIR/etc/slurm-$c.conf"
+	done
+	case $1 in
+	info | verbose | debug*) logs_info=1 ;;
+	*) logs_info=0 ;;
+	esac
+}
 
 # ---- switching the plugins on and off ----------------------------------------
 
-# probe MODE NAME: submit one held job; true when job_submit/carbon
-# decided it with fresh data (on) or never saw it (off).
+# probe MODE: submit one held job with sbatch; true when its AdminComment
+# has the plugin's decision on fresh data (on), or no decision (off).
 probe() {
-	local mode=$1 name=$2 off lines u=()
-	[ "$mode" = on ] && u=(-u "$URGENCY")
-	off=$(log_size)
-	as_user "$client" -p 1 -n 1 -J "$name" "${u[@]}" >/dev/null
+	local mode=$1 opts=() id comment
+	[ "$mode" = on ] && opts=("--carbon-urgency=$URGENCY")
+	id=$(as_user sbatch --parsable --hold -J "probe-$mode" -t 10 -o /dev/null \
+		"${opts[@]}" --wrap true) || return 1
+	comment=$(as_root scontrol -o show job "${id%%;*}" | grep -o 'AdminComment=.*' || true)
 	if [ "$mode" = on ]; then
-		for _ in $(seq 50); do
-			lines=$(log_since "$off" | grep -a "job_submit/carbon: job $name from uid" || true)
-			[ -n "$lines" ] && break
-			sleep 0.1
-		done
-		grep -q 'decided in' <<<"$lines" && grep -q ', data fresh,' <<<"$lines"
-	else
-		sleep 0.5
-		if log_has "$off" "job_submit/carbon: job $name"; then
-			return 1
-		fi
+		grep -F '"q":"fresh"' <<<"$comment" >/dev/null
+	elif grep -F '{"carbon"' <<<"$comment" >/dev/null; then
+		return 1
 	fi
+}
+
+# carbon_jobs NAME: how many of the jobs named NAME carry a decision record.
+carbon_jobs() {
+	as_root scontrol --local -o show job |
+		awk -v n="JobName=$1" 'index($0, n " ") && index($0, "AdminComment={\"carbon\"")' |
+		wc -l
 }
 
 # restart_ctld CLUSTER: stop its slurmctld by the PID federation.sh
@@ -180,7 +228,8 @@ restart_ctld() {
 	local c=$1 pidf=$CARBON_FED_DIR/pids/slurmctld-$1.pid pid
 	local exef=$CARBON_FED_DIR/pids/slurmctld-$1.exe
 	pid=$(cat "$pidf")
-	[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(cat "$exef")" ] ||
+	# (" (deleted)": the program was upgraded or rebuilt while it ran.)
+	[ "$(readlink "/proc/$pid/exe" 2>/dev/null | sed 's/ (deleted)$//')" = "$(cat "$exef")" ] ||
 		die "slurmctld $c (pid $pid) is not running"
 	kill -TERM "$pid"
 	for _ in $(seq 600); do
@@ -188,8 +237,10 @@ restart_ctld() {
 		sleep 0.1
 	done
 	[ ! -e "/proc/$pid" ] || die "slurmctld $c (pid $pid) did not stop in 60 s"
-	# A subshell, so the daemon is not our child (init reaps it).
+	# A subshell, so the daemon is not our child (init reaps it); in the
+	# run directory, as federation.sh starts it.
 	(
+		cd "$CARBON_FED_DIR"
 		setsid /usr/sbin/slurmctld -D -i -f "$CARBON_FED_DIR/etc/slurm-$c.conf" \
 			>>"$CARBON_FED_DIR/log/slurmctld-$c.out" 2>&1 </dev/null &
 		echo "$!" >"$pidf"
@@ -281,12 +332,12 @@ set_mode() {
 			die "slurmctld $c: JobSubmitPlugins or SlurmctldPlugstack not $want_js"
 		fi
 	done
-	if [ "$mode" = on ]; then
+	if [ "$mode" = on ] && [ "$logs_info" = 1 ]; then
 		if ! log_has "$off" "job_submit/carbon: loaded" ||
 			! log_has "$off" "slurmctld/carbon: loaded"; then
 			die "the carbon plugins did not log 'loaded' at $ORIGIN"
 		fi
-	elif log_has "$off" "carbon: loaded"; then
+	elif [ "$mode" = off ] && log_has "$off" "carbon: loaded"; then
 		die "a carbon plugin loaded at $ORIGIN after switching off"
 	fi
 	# sbatch loads plugstack.conf itself: the option comes and goes.
@@ -298,7 +349,7 @@ set_mode() {
 	fi
 	# The plugin's snapshot loads Redis in the background: wait for it.
 	for _ in $(seq 60); do
-		probe "$mode" "probe-$mode-$RANDOM" && return 0
+		probe "$mode" && return 0
 		sleep 0.5
 	done
 	die "the probe job does not show the plugins $mode (see $ctld_log)"
@@ -412,7 +463,8 @@ phase() {
 		rm -f "$udir/$name.lat"
 		out=$(as_user "$client" -p 1 -n "$API_R" -J "$name" "${u[@]}" -o "$udir/$name.lat")
 		read -r c1 a1 < <(cpu_sample)
-		cat "$udir/$name.lat" >>"$data/api-$mode.lat"
+		cp "$udir/$name.lat" "$data/$name.lat"
+		cat "$data/$name.lat" >>"$data/api-$mode.lat"
 		client_us=$(sed -n 's/.*cpu_us_per_job=\([0-9.]*\).*/\1/p' <<<"$out")
 		progress "round $r/$ROUNDS $mode: API x$API_R, $out"
 		;;
@@ -431,16 +483,18 @@ phase() {
 	wait_dbd
 	read -r _ a1 < <(cpu_sample)
 	echo "$kind $r $jobs $((c1 - c0)) $((a1 - a0)) $client_us" >>"$data/cpu-$mode.txt"
-	# Every job of an "on" phase was decided by the plugin; none of "off".
-	decisions "$off" "$name" >"$data/$name.dec"
+	# Every job of an "on" phase has the plugin's decision; none of "off".
 	local want=0 got
+	[ "$mode" = on ] && want=$jobs
+	got=$(carbon_jobs "$name")
+	[ "$got" = "$want" ] || die "$name: $got jobs with a decision record, expected $want"
+	[ "$logs_info" = 1 ] || return 0
+	# And the plugin's own timer for each, from its log line.
+	decisions "$off" "$name" >"$data/$name.dec"
 	got=$(wc -l <"$data/$name.dec")
+	[ "$got" = "$want" ] ||
+		die "$name: $got decision lines in $ctld_log, expected $want"
 	if [ "$mode" = on ]; then
-		case $kind in
-		seq) want=$SEQ_R ;;
-		api) want=$API_R ;;
-		thr) want=$((PROCS * JOBS)) ;;
-		esac
 		cat "$data/$name.dec" >>"$data/dec-on.txt"
 		if [ "$kind" = thr ]; then
 			cat "$data/$name.dec" >>"$data/dec-thr.txt"
@@ -448,8 +502,6 @@ phase() {
 			cat "$data/$name.dec" >>"$data/dec-seq.txt"
 		fi
 	fi
-	[ "$got" = "$want" ] ||
-		die "$name: $got decision lines in $ctld_log, expected $want"
 }
 
 # ---- statistics ----------------------------------------------------------
@@ -489,46 +541,83 @@ rpc_mean() {
 
 # ---- run ------------------------------------------------------------------
 
-t_start=$SECONDS
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-say "origin $ORIGIN, $ROUNDS rounds; per mode: $((SEQ_R * ROUNDS)) sbatch calls," \
-	"$((API_R * ROUNDS)) C API calls, throughput $PROCS processes x $JOBS jobs a round"
-for ((r = 1; r <= ROUNDS; r++)); do
-	if ((r % 2)); then order=(off on); else order=(on off); fi
-	for mode in "${order[@]}"; do
-		progress "round $r/$ROUNDS: switching the plugins $mode"
-		set_mode "$mode"
-		for kind in seq api thr; do
-			phase "$r" "$mode" "$kind"
+# run_level LEVEL: all rounds at SlurmctldDebug=LEVEL, into $data/LEVEL.
+run_level() {
+	local level=$1 t0=$SECONDS load r mode kind order
+	load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)
+	data=$work/data/$level
+	mkdir -p "$data"
+	rm -f "$udir"/*
+	set_level "$level"
+	say "SlurmctldDebug=$level, origin $ORIGIN, $ROUNDS rounds; per mode:" \
+		"$((SEQ_R * ROUNDS)) sbatch calls, $((API_R * ROUNDS)) C API calls," \
+		"throughput $PROCS processes x $JOBS jobs a round"
+	for ((r = 1; r <= ROUNDS; r++)); do
+		if ((r % 2)); then order=(off on); else order=(on off); fi
+		for mode in "${order[@]}"; do
+			progress "[$level] round $r/$ROUNDS: switching the plugins $mode"
+			set_mode "$mode"
+			for kind in seq api thr; do
+				phase "$r" "$mode" "$kind"
+			done
 		done
 	done
-done
-[ -t 2 ] && echo >&2
-purge
-t_total=$((SECONDS - t_start))
+	[ -t 2 ] && echo >&2
+	{
+		echo "load=$load"
+		echo "seconds=$((SECONDS - t0))"
+		echo "ended='$(date -u '+%Y-%m-%d %H:%M UTC')'"
+	} >"$data/meta"
+}
+
+if [ "$REPORT_ONLY" != 1 ]; then
+	setup
+	for level in $LEVELS; do
+		run_level "$level"
+	done
+	purge
+fi
+[ -f "$work/data/meta" ] || die "no data in $work/data: run the benchmark first"
+rounds=$ROUNDS procs=$PROCS jobs=$JOBS load_start='' code='' sha='' slurm='' refresh='' replan=''
+# shellcheck disable=SC1091 # written by setup
+. "$work/data/meta"
+ROUNDS=$rounds PROCS=$procs JOBS=$jobs
 
 # ---- report ---------------------------------------------------------------
 
 declare -A V
-for mode in off on; do
-	for p in 50 95 99; do
-		V[seq$p-$mode]=$(pct "$p" "$data/seq-$mode.lat" | ms)
-		V[api$p-$mode]=$(pct "$p" "$data/api-$mode.lat" | ms)
+# compute LEVEL: the figures of one level into V, from $work/data/LEVEL.
+compute() {
+	local mode p
+	data=$work/data/$1
+	[ -f "$data/meta" ] || die "no complete run at SlurmctldDebug=$1 in $work/data"
+	for mode in off on; do
+		for p in 50 95 99; do
+			V[seq$p-$mode]=$(pct "$p" "$data/seq-$mode.lat" | ms)
+			V[api$p-$mode]=$(pct "$p" "$data/api-$mode.lat" | ms)
+		done
+		V[thr-$mode]=$(thr_pooled "$data/thr-$mode.txt")
+		V[rpc-seq-$mode]=$(rpc_mean "$data/rpc-$mode.txt" seq)
+		V[rpc-thr-$mode]=$(rpc_mean "$data/rpc-$mode.txt" thr)
+		V[ctld-$mode]=$(cpu_per_job "$data/cpu-$mode.txt" 4)
+		V[fed-$mode]=$(cpu_per_job "$data/cpu-$mode.txt" 5)
+		V[csb-$mode]=$(client_cpu "$data/cpu-$mode.txt" seq)
+		V[capi-$mode]=$(client_cpu "$data/cpu-$mode.txt" api thr)
+		V[nseq-$mode]=$(wc -l <"$data/seq-$mode.lat")
+		V[napi-$mode]=$(wc -l <"$data/api-$mode.lat")
+		V[nthr-$mode]=$(awk '{ split($2, kv, "="); j += kv[2] } END { print j }' "$data/thr-$mode.txt")
 	done
-	V[thr-$mode]=$(thr_pooled "$data/thr-$mode.txt")
-	V[rpc-seq-$mode]=$(rpc_mean "$data/rpc-$mode.txt" seq)
-	V[rpc-thr-$mode]=$(rpc_mean "$data/rpc-$mode.txt" thr)
-	V[ctld-$mode]=$(cpu_per_job "$data/cpu-$mode.txt" 4)
-	V[fed-$mode]=$(cpu_per_job "$data/cpu-$mode.txt" 5)
-	V[csb-$mode]=$(client_cpu "$data/cpu-$mode.txt" seq)
-	V[capi-$mode]=$(client_cpu "$data/cpu-$mode.txt" api thr)
-	V[nseq-$mode]=$(wc -l <"$data/seq-$mode.lat")
-	V[napi-$mode]=$(wc -l <"$data/api-$mode.lat")
-	V[nthr-$mode]=$(awk '{ split($2, kv, "="); j += kv[2] } END { print j }' "$data/thr-$mode.txt")
-done
-dec50=$(pct 50 "$data/dec-on.txt")
-dec99=$(pct 99 "$data/dec-on.txt")
-ndec=$(wc -l <"$data/dec-on.txt")
+	V[ndec]=0
+	if [ -s "$data/dec-on.txt" ]; then
+		V[ndec]=$(wc -l <"$data/dec-on.txt")
+		V[dec50]=$(pct 50 "$data/dec-on.txt")
+		V[dec99]=$(pct 99 "$data/dec-on.txt")
+		V[decseq]="$(pct 50 "$data/dec-seq.txt") / $(pct 99 "$data/dec-seq.txt")"
+		V[decthr]="$(pct 50 "$data/dec-thr.txt") / $(pct 99 "$data/dec-thr.txt")"
+	else
+		V[dec50]="not logged" V[dec99]="not logged" V[decseq]="-" V[decthr]="-"
+	fi
+}
 
 row() { # row METRIC OFF ON TARGET
 	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"
@@ -549,31 +638,38 @@ table() {
 	row "CPU per submission, all federation daemons (us)" "${V[fed-off]}" "${V[fed-on]}" ""
 	row "CPU per call, sbatch process (us)" "${V[csb-off]}" "${V[csb-on]}" ""
 	row "CPU per call, C client (us)" "${V[capi-off]}" "${V[capi-on]}" ""
-	printf '| in-plugin decision, p50 (us) | - | %s | | |\n' "$dec50"
-	printf '| in-plugin decision, p99 (us) | - | %s | | < 50 |\n' "$dec99"
-	printf '| in-plugin decision, sequential phases, p50 / p99 (us) | - | %s / %s | | |\n' \
-		"$(pct 50 "$data/dec-seq.txt")" "$(pct 99 "$data/dec-seq.txt")"
-	printf '| in-plugin decision, saturated phases, p50 / p99 (us) | - | %s / %s | | |\n' \
-		"$(pct 50 "$data/dec-thr.txt")" "$(pct 99 "$data/dec-thr.txt")"
+	printf '| in-plugin decision, p50 (us) | - | %s | | |\n' "${V[dec50]}"
+	printf '| in-plugin decision, p99 (us) | - | %s | | < 50 |\n' "${V[dec99]}"
+	printf '| in-plugin decision, sequential phases, p50 / p99 (us) | - | %s | | |\n' "${V[decseq]}"
+	printf '| in-plugin decision, saturated phases, p50 / p99 (us) | - | %s | | |\n' "${V[decthr]}"
 }
 per_round() {
-	echo "| round | order | sbatch median, off / on (ms) | ratio | C API median, off / on (ms) | ratio | throughput, off / on (jobs/s) | ratio |"
-	echo "|---:|---|---:|---:|---:|---:|---:|---:|"
-	local r a b s0 s1 c0 c1
+	echo "| round | order | sbatch median, off / on (ms) | ratio | C API median, off / on (ms) | ratio | throughput, off / on (jobs/s) | ratio | slurmctld CPU per job, off / on (us) | ratio |"
+	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	local r a b s0 s1 c0 c1 u0 u1
 	: >"$data/ratios"
 	for ((r = 1; r <= ROUNDS; r++)); do
 		a=$(awk -v r="$r" '$1 == r { sub(/.*jobs_per_s=/, ""); print $1 + 0 }' "$data/thr-off.txt")
 		b=$(awk -v r="$r" '$1 == r { sub(/.*jobs_per_s=/, ""); print $1 + 0 }' "$data/thr-on.txt")
 		s0=$(pct 50 "$data/bseq-off-r$r.lat" | ms)
 		s1=$(pct 50 "$data/bseq-on-r$r.lat" | ms)
-		c0=$(pct 50 "$udir/bapi-off-r$r.lat" | ms)
-		c1=$(pct 50 "$udir/bapi-on-r$r.lat" | ms)
-		echo "$(ratio "$s0" "$s1") $(ratio "$c0" "$c1") $(ratio "$a" "$b")" >>"$data/ratios"
-		printf '| %d | %s | %s / %s | %s | %s / %s | %s | %.0f / %.0f | %s |\n' "$r" \
+		c0=$(pct 50 "$data/bapi-off-r$r.lat" | ms)
+		c1=$(pct 50 "$data/bapi-on-r$r.lat" | ms)
+		u0=$(round_cpu "$data/cpu-off.txt" "$r")
+		u1=$(round_cpu "$data/cpu-on.txt" "$r")
+		echo "$(ratio "$s0" "$s1") $(ratio "$c0" "$c1") $(ratio "$a" "$b") $(ratio "$u0" "$u1")" >>"$data/ratios"
+		printf '| %d | %s | %s / %s | %s | %s / %s | %s | %.0f / %.0f | %s | %s / %s | %s |\n' "$r" \
 			"$( ((r % 2)) && echo off,on || echo on,off)" "$s0" "$s1" "$(ratio "$s0" "$s1")" \
-			"$c0" "$c1" "$(ratio "$c0" "$c1")" "$a" "$b" "$(ratio "$a" "$b")"
+			"$c0" "$c1" "$(ratio "$c0" "$c1")" "$a" "$b" "$(ratio "$a" "$b")" \
+			"$u0" "$u1" "$(ratio "$u0" "$u1")"
 	done
-	printf '| median | | | %s | | %s | | %s |\n' "$(col_median 1)" "$(col_median 2)" "$(col_median 3)"
+	printf '| median | | | %s | | %s | | %s | | %s |\n' "$(col_median 1)" "$(col_median 2)" \
+		"$(col_median 3)" "$(col_median 4)"
+}
+# round_cpu FILE ROUND: the origin slurmctld's CPU per job (us) in a round.
+round_cpu() {
+	awk -v r="$2" -v hz="$CLK_TCK" '$2 == r { n += $3; t += $4 }
+		END { printf "%.0f", n ? t / n * 1e6 / hz : 0 }' "$1"
 }
 # The median of column $1 of the per-round ratios.
 col_median() {
@@ -581,64 +677,88 @@ col_median() {
 		END { if (!NR) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-
 # The markdown table as plain columns for the terminal.
 text_table() {
 	awk -F'|' '!/^\|---/ {
 		for (i = 2; i < NF; i++) gsub(/^ +| +$/, "", $i)
 		printf "%-54s %9s %15s %7s  %s\n", $2, $3, $4, $5, $6 }'
 }
-rounds_md=$(per_round)
+
+declare -A SECTION
+for level in $LEVELS; do
+	compute "$level"
+	load='' seconds='' ended=''
+	# shellcheck disable=SC1091 # written by run_level
+	. "$data/meta"
+	rounds_md=$(per_round)
+	echo
+	echo "SlurmctldDebug=$level"
+	table | text_table
+	echo "median of the per-round on/off ratios: sbatch median $(col_median 1)," \
+		"C API median $(col_median 2), throughput $(col_median 3), slurmctld CPU $(col_median 4)"
+	say "n per mode: ${V[nseq-on]} sbatch, ${V[napi-on]} C API, ${V[nthr-on]} throughput jobs;" \
+		"${V[ndec]} decisions timed; $seconds s"
+	SECTION[$level]=$(
+		echo "## SlurmctldDebug=$level"
+		echo
+		echo "Ended $ended after $seconds s (load average ${load//\// } at its start)." \
+			"Per mode: ${V[nseq-on]} sequential \`sbatch\` calls, ${V[napi-on]} sequential" \
+			"\`slurm_submit_batch_job()\` calls from one process, ${V[nthr-on]} jobs from" \
+			"$PROCS processes for the throughput; ${V[ndec]} in-plugin decision times."
+		echo
+		table
+		echo
+		echo "Per round (the median of the per-round ratios is the paired estimate, the least"
+		echo "sensitive to load that changes between rounds):"
+		echo
+		echo "$rounds_md"
+	)
+done
 echo
-table | text_table
-echo "median of the per-round on/off ratios: sbatch median $(col_median 1)," \
-	"C API median $(col_median 2), throughput $(col_median 3)"
-echo
-say "n per mode: ${V[nseq-on]} sbatch, ${V[napi-on]} C API, ${V[nthr-on]} throughput jobs;" \
-	"$ndec decisions timed; $t_total s"
 
 [ "$RESULTS" = - ] && exit 0
 {
 	echo "# Submission cost: carbon plugins on vs off"
 	echo
-	echo "Generated by \`make bench-submit\` (\`tests/bench/bench_submit.sh\`) on" \
-		"$(date -u '+%Y-%m-%d %H:%M UTC'); do not edit by hand."
+	echo "Generated by \`make bench-submit\` (\`tests/bench/bench_submit.sh\`," \
+		"\`BENCH_CTLD_DEBUG=\"$LEVELS\" BENCH_ROUNDS=$ROUNDS BENCH_PROCS=$PROCS" \
+		"BENCH_JOBS=$JOBS\`); do not edit by hand."
 	echo
 	echo "- Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1))," \
-		"$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, shared with other" \
-		"sessions (load average $load_start at the start); the whole federation runs on it."
-	echo "- Slurm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null), code" \
-		"$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)," \
-		"job_submit_carbon.so $(sha256sum "$plugin_dir/job_submit_carbon.so" | cut -c1-12) (sha256)."
+		"$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, a VM shared with other" \
+		"sessions (load average ${load_start//\// } at the start); the whole federation runs on it."
+	echo "- Slurm $slurm, code $code, job_submit_carbon.so $sha (sha256)."
 	echo "- Origin: cluster \`$ORIGIN\` of the local three-cluster federation; jobs held" \
 		"(\`--hold\`, so no sibling copies and nothing runs), 10-minute limit, submitted as" \
 		"\`$FED_USER\`; queue emptied (cancelled, purged) before every phase."
-	echo "- on: \`JobSubmitPlugins=carbon\`, \`spank_carbon.so\` in plugstack.conf and" \
-		"\`--carbon-urgency=$URGENCY\` on every job (\`CARBON_URGENCY=$URGENCY\` in" \
-		"\`spank_job_env\` for the C client); off: plain Slurm. Switched with" \
-		"\`scontrol reconfigure\`, checked with a probe job each time."
-	echo "- $ROUNDS rounds, order alternating (off,on / on,off). Per mode:" \
-		"${V[nseq-on]} sequential \`sbatch\` calls, ${V[napi-on]} sequential" \
-		"\`slurm_submit_batch_job()\` calls from one process, ${V[nthr-on]} jobs from" \
-		"$PROCS processes for the throughput; ${ndec} in-plugin decision times. Total $t_total s."
+	echo "- on: \`JobSubmitPlugins=carbon\` and \`SlurmctldPlugstack=carbon\` on every cluster," \
+		"\`spank_carbon.so\` in plugstack.conf and \`--carbon-urgency=$URGENCY\` on every job" \
+		"(\`CARBON_URGENCY=$URGENCY\` in \`spank_job_env\` for the C client);" \
+		"\`SnapshotRefresh=$refresh\`, \`ReplanInterval=$replan\`; off: plain Slurm." \
+		"Switched by restarting the three controllers (SlurmctldPlugstack plugins load only" \
+		"at start-up); checked with \`scontrol show config\`, \`sbatch --help\` and a probe" \
+		"job's AdminComment each time, and after every phase every \"on\" job and no \"off\"" \
+		"job had a decision record."
+	echo "- $ROUNDS rounds per level, order alternating (off,on / on,off)."
+	for level in $LEVELS; do
+		echo
+		echo "${SECTION[$level]}"
+	done
 	echo
-	table
+	echo "## How the figures are made"
 	echo
 	echo "Latencies are percentiles over all calls of a mode; throughput is all jobs over" \
 		"all seconds of a mode; the slurmctld time is sdiag's \`ave_time\` of" \
-		"\`REQUEST_SUBMIT_BATCH_JOB\` (RPC handling, locks included), weighted over the" \
-		"phases. CPU per submission is user+system time from \`/proc/PID/stat\` over all" \
-		"phases of a mode, divided by the jobs: the origin's slurmctld right after each phase;" \
-		"all the federation's daemons (three slurmctld and slurmd, slurmdbd, MariaDB, munged," \
-		"Redis, carbon-cached) once slurmdbd has the phase's records, so idle background" \
-		"work (the re-planners' passes, snapshot refreshes, backfill) is in it too. Other" \
-		"sessions' load barely changes CPU times, while it moves wall-clock times a lot. The" \
-		"decision time is the plugin's own timer (snapshot lock, cluster table, policy)" \
-		"from the \`(decided in N us)\` log lines."
-	echo
-	echo "Per round (the median of the per-round ratios is the paired estimate, the least"
-	echo "sensitive to load that changes between rounds):"
-	echo
-	echo "$rounds_md"
+		"\`REQUEST_SUBMIT_BATCH_JOB\` (RPC handling, waits for locks included), weighted" \
+		"over the phases. CPU per submission is user+system time from \`/proc/PID/stat\`" \
+		"over all phases of a mode, divided by the jobs: the origin's slurmctld right after" \
+		"each phase; all the federation's daemons (three slurmctld and slurmd, slurmdbd," \
+		"MariaDB, munged, Redis, carbon-cached) once slurmdbd has the phase's records, so" \
+		"idle background work (the re-planners' passes, snapshot refreshes, backfill) is" \
+		"in it too. Other sessions' load moves CPU times much less than wall-clock times," \
+		"but not to nothing (cache and memory contention): the C client, which does the" \
+		"same work in both modes, is a gauge of it. The decision time is the plugin's own" \
+		"timer (snapshot lock, cluster table, policy) from its \`(decided in N us)\` log" \
+		"lines, so only at a level that logs them."
 } >"$RESULTS"
 say "wrote $RESULTS"
