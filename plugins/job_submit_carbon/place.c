@@ -279,7 +279,7 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
 	struct carbon_policy_decision d;
 	struct carbon_policy_job pj = {0};
-	struct timespec t0, t1;
+	struct timespec t0, t1, cpu0, cpu1;
 	bool sibling_copy;
 	char err[256];
 	uint64_t allowed;
@@ -311,13 +311,17 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	    pj.latest_start > now + c->cfg->max_delay_limit)
 		pj.latest_start = now + c->cfg->max_delay_limit;
 
+	/* Wall clock and this thread's CPU time: on a busy controller the
+	 * first also counts the time the thread waited for a CPU. */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
 	if (c->snap) /* without one, every cluster is priced at its fallback */
 		carbon_snapshot_read_lock(c->snap);
 	n = carbon_ctld_clusters(c, now, pc, names);
 	rc = carbon_policy_decide(&c->params, pc, n, &pj, &d, err, sizeof(err));
 	if (c->snap)
 		carbon_snapshot_read_unlock(c->snap);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc) {
 		error("%s: job %s of uid %u: no decision: %s", PLUGIN,
@@ -328,9 +332,10 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	apply(c, job, &d, names, n, allowed, sibling_copy);
 	snprintf(
 		outcome, outlen,
-		"%s%s at %s, %s, data %s, %.1f/%.1f gCO2e (decided in %.1f us)",
+		"%s%s at %s, %s, data %s, %.1f/%.1f gCO2e (decided in %.1f us, "
+		"%.1f us CPU)",
 		sibling_copy ? "sibling copy: " : "", d.reason, names[d.chosen],
 		carbon_policy_mode_name(d.mode),
 		carbon_policy_quality_name(d.quality), d.expected_g,
-		d.baseline_g, elapsed_us(&t0, &t1));
+		d.baseline_g, elapsed_us(&t0, &t1), elapsed_us(&cpu0, &cpu1));
 }

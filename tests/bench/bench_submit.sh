@@ -6,8 +6,9 @@
 #      also the latency of one C client calling slurm_submit_batch_job()
 #      back to back, which leaves out sbatch's own start-up;
 #  (b) saturation throughput: submit_client with PROCS processes, jobs/s;
-#  (c) the plugin's own decision time, p50/p99, from the "(decided in N us)"
-#      lines job_submit/carbon logs for every job of the "on" phases;
+#  (c) the plugin's own decision time, p50/p99, wall clock and thread CPU time,
+#      from the "(decided in N us, M us CPU)" lines job_submit/carbon logs for
+#      every job of the "on" phases;
 #  and slurmctld's own time per submission RPC (sdiag's ave_time).
 #
 # "on" is the real thing: JobSubmitPlugins=carbon and SlurmctldPlugstack=
@@ -407,10 +408,11 @@ rpc_stats() {
 	} END { print (c ? c : 0), (a ? a : 0) }'
 }
 
-# The "decided in" times of the jobs named $2 logged since offset $1.
+# The decision times of the jobs named $2 logged since offset $1: "WALL
+# CPU" a line, from "(decided in WALL us, CPU us CPU)".
 decisions() {
 	{ log_since "$1" | grep -a "job_submit/carbon: job $2 from uid" || true; } |
-		sed -n 's/.*(decided in \([0-9.]*\) us).*/\1/p'
+		sed -n 's/.*(decided in \([0-9.]*\) us, \([0-9.]*\) us CPU).*/\1 \2/p'
 }
 
 progress() {
@@ -495,12 +497,11 @@ phase() {
 	[ "$got" = "$want" ] ||
 		die "$name: $got decision lines in $ctld_log, expected $want"
 	if [ "$mode" = on ]; then
-		cat "$data/$name.dec" >>"$data/dec-on.txt"
-		if [ "$kind" = thr ]; then
-			cat "$data/$name.dec" >>"$data/dec-thr.txt"
-		else
-			cat "$data/$name.dec" >>"$data/dec-seq.txt"
-		fi
+		local sub=seq
+		[ "$kind" = thr ] && sub=thr
+		# dec-*: wall clock; dcpu-*: the thread's CPU time.
+		cut -d' ' -f1 "$data/$name.dec" | tee -a "$data/dec-on.txt" >>"$data/dec-$sub.txt"
+		cut -d' ' -f2 "$data/$name.dec" | tee -a "$data/dcpu-on.txt" >>"$data/dcpu-$sub.txt"
 	fi
 }
 
@@ -614,8 +615,12 @@ compute() {
 		V[dec99]=$(pct 99 "$data/dec-on.txt")
 		V[decseq]="$(pct 50 "$data/dec-seq.txt") / $(pct 99 "$data/dec-seq.txt")"
 		V[decthr]="$(pct 50 "$data/dec-thr.txt") / $(pct 99 "$data/dec-thr.txt")"
+		V[dcpu]="$(pct 50 "$data/dcpu-on.txt") / $(pct 99 "$data/dcpu-on.txt")"
+		V[dcpuseq]="$(pct 50 "$data/dcpu-seq.txt") / $(pct 99 "$data/dcpu-seq.txt")"
+		V[dcputhr]="$(pct 50 "$data/dcpu-thr.txt") / $(pct 99 "$data/dcpu-thr.txt")"
 	else
 		V[dec50]="not logged" V[dec99]="not logged" V[decseq]="-" V[decthr]="-"
+		V[dcpu]="-" V[dcpuseq]="-" V[dcputhr]="-"
 	fi
 }
 
@@ -638,10 +643,13 @@ table() {
 	row "CPU per submission, all federation daemons (us)" "${V[fed-off]}" "${V[fed-on]}" ""
 	row "CPU per call, sbatch process (us)" "${V[csb-off]}" "${V[csb-on]}" ""
 	row "CPU per call, C client (us)" "${V[capi-off]}" "${V[capi-on]}" ""
-	printf '| in-plugin decision, p50 (us) | - | %s | | |\n' "${V[dec50]}"
-	printf '| in-plugin decision, p99 (us) | - | %s | | < 50 |\n' "${V[dec99]}"
-	printf '| in-plugin decision, sequential phases, p50 / p99 (us) | - | %s | | |\n' "${V[decseq]}"
-	printf '| in-plugin decision, saturated phases, p50 / p99 (us) | - | %s | | |\n' "${V[decthr]}"
+	printf '| in-plugin decision, wall clock, p50 (us) | - | %s | | |\n' "${V[dec50]}"
+	printf '| in-plugin decision, wall clock, p99 (us) | - | %s | | < 50 |\n' "${V[dec99]}"
+	printf '| in-plugin decision, wall clock, sequential phases, p50 / p99 (us) | - | %s | | |\n' "${V[decseq]}"
+	printf '| in-plugin decision, wall clock, saturated phases, p50 / p99 (us) | - | %s | | |\n' "${V[decthr]}"
+	printf '| in-plugin decision, thread CPU time, p50 / p99 (us) | - | %s | | < 50 |\n' "${V[dcpu]}"
+	printf '| in-plugin decision, thread CPU time, sequential phases, p50 / p99 (us) | - | %s | | |\n' "${V[dcpuseq]}"
+	printf '| in-plugin decision, thread CPU time, saturated phases, p50 / p99 (us) | - | %s | | |\n' "${V[dcputhr]}"
 }
 per_round() {
 	echo "| round | order | sbatch median, off / on (ms) | ratio | C API median, off / on (ms) | ratio | throughput, off / on (jobs/s) | ratio | slurmctld CPU per job, off / on (us) | ratio |"
@@ -681,7 +689,7 @@ col_median() {
 text_table() {
 	awk -F'|' '!/^\|---/ {
 		for (i = 2; i < NF; i++) gsub(/^ +| +$/, "", $i)
-		printf "%-54s %9s %15s %7s  %s\n", $2, $3, $4, $5, $6 }'
+		printf "%-72s %9s %15s %7s  %s\n", $2, $3, $4, $5, $6 }'
 }
 
 declare -A SECTION
@@ -758,7 +766,10 @@ echo
 		"in it too. Other sessions' load moves CPU times much less than wall-clock times," \
 		"but not to nothing (cache and memory contention): the C client, which does the" \
 		"same work in both modes, is a gauge of it. The decision time is the plugin's own" \
-		"timer (snapshot lock, cluster table, policy) from its \`(decided in N us)\` log" \
-		"lines, so only at a level that logs them."
+		"timers (snapshot lock, cluster table, policy) from its \`(decided in N us, M us" \
+		"CPU)\` log lines, so only at a level that logs them: N is wall-clock time, which" \
+		"also counts any wait for a CPU (the thread preempted on a busy machine); M is the" \
+		"thread's CPU time (\`CLOCK_THREAD_CPUTIME_ID\`), the plugin's own work, cache" \
+		"misses included."
 } >"$RESULTS"
 say "wrote $RESULTS"
