@@ -345,17 +345,18 @@ form_federation() {
 	)
 	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add federation "$FED_NAME" \
 		clusters="$list" >/dev/null
-	for attempt in 1 2; do
+	for attempt in 1 2 3; do
 		local ok=1
 		for c in "${CLUSTERS[@]}"; do
 			wait_for "federation sync at $c" 30 fed_synced_at "$c" || ok=0
 		done
 		[ $ok = 1 ] && return 0
+		[ "$attempt" = 3 ] && break
 		# 22.05 may not sync a controller that saw the federation appear
 		# while a peer was still connecting: restarting it repairs that.
 		for c in "${CLUSTERS[@]}"; do
 			fed_synced_at "$c" && continue
-			log "restarting slurmctld $c, which did not sync"
+			log "restarting slurmctld $c, which did not sync (attempt $attempt)"
 			stop "slurmctld-$c"
 			start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
 				-f "$RUN/etc/slurm-$c.conf"
