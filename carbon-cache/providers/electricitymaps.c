@@ -20,7 +20,6 @@ static const char *const doc_name[] = {"history", "latest", "forecast"};
 
 struct emaps_state {
 	char token[CARBON_SECRET_MAX];
-	bool has_token;
 };
 
 /* ---- parsing ----------------------------------------------------------------- */
@@ -174,7 +173,6 @@ static int emaps_open(const struct carbon_config_provider *cfg, void **state,
 			free(st);
 			return rc;
 		}
-		st->has_token = true;
 	}
 	*state = st;
 	return 0;
@@ -199,10 +197,7 @@ static int get_doc(const struct emaps_state *st,
 					   "carbon-intensity/latest",
 					   "carbon-intensity/forecast"};
 	char who[PROVIDER_WHO_MAX], msg[512];
-	char hdr[sizeof(HDR_NAME) + CARBON_SECRET_MAX];
-	const char *headers[2] = {NULL, NULL};
 	struct carbon_http_response resp = {0};
-	struct carbon_http_request req = {0};
 	struct provider_url u;
 	int rc;
 
@@ -213,15 +208,8 @@ static int get_doc(const struct emaps_state *st,
 	rc = url_done(&u, who, err, errlen);
 	if (rc)
 		return rc;
-	if (st->has_token) {
-		snprintf(hdr, sizeof(hdr), HDR_NAME "%s", st->token);
-		headers[0] = hdr;
-	}
-	req.url = u.buf;
-	req.headers = headers;
-	rc = provider_get(http, &req, who, st->token, &resp, err, errlen);
-	carbon_secret_wipe(hdr, sizeof(hdr));
-	*status = resp.status;
+	rc = provider_get_url(http, u.buf, HDR_NAME, st->token, who, &resp,
+			      status, err, errlen);
 	if (!rc) {
 		rc = parse_doc(resp.body, resp.len, doc, area, cfg->basis, out,
 			       msg, sizeof(msg));

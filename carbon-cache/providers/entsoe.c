@@ -594,7 +594,6 @@ static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
 	struct carbon_provider_points pts = {0};
 	const struct carbon_provider_points *parts[1] = {&pts};
 	struct carbon_http_response resp = {0};
-	struct carbon_http_request req = {0};
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct provider_url u;
 	int rc;
@@ -613,8 +612,8 @@ static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
 	rc = build_url(st, cfg, area, now, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	req.url = u.buf;
-	rc = provider_get(http, &req, who, st->token, &resp, err, errlen);
+	rc = provider_get_url(http, u.buf, NULL, st->token, who, &resp, NULL,
+			      err, errlen);
 	if (rc)
 		rc = bad_request(st, who, &resp, rc, err, errlen);
 	if (!rc) {

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "carbon/error.h"
@@ -23,6 +24,7 @@
 
 #define PROVIDER_URL_MAX 2048
 #define PROVIDER_WHO_MAX 160
+#define PROVIDER_BEARER	 "Authorization: Bearer "
 
 /* A URL being built; overflow is sticky and reported by url_done(). */
 struct provider_url {
@@ -160,6 +162,44 @@ static inline int provider_get(struct carbon_http *http,
 		return carbon_error_set(err, errlen, rc, "%s: %s", who,
 					why[0] ? why : "bad answer");
 	return carbon_error_set(err, errlen, rc, "%s: HTTP %ld", who, st);
+}
+
+/*
+ * provider_get() of url, with the header hdr_name + secret when both are
+ * given and secret is not empty (PROVIDER_BEARER, "auth-token: "); the
+ * header is wiped after the call.  A secret without hdr_name (a token in
+ * the query) is only blanked out of messages.  *status gets the last HTTP
+ * status; the caller clears resp in every case.
+ */
+static inline int provider_get_url(struct carbon_http *http, const char *url,
+				   const char *hdr_name, const char *secret,
+				   const char *who,
+				   struct carbon_http_response *resp,
+				   long *status, char *err, size_t errlen)
+{
+	const char *headers[2] = {NULL, NULL};
+	struct carbon_http_request req = {.url = url, .headers = headers};
+	char *hdr = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (hdr_name && secret && *secret) {
+		n = strlen(hdr_name) + strlen(secret) + 1;
+		hdr = malloc(n);
+		if (!hdr)
+			return carbon_error_set(err, errlen, CARBON_ENOMEM,
+						"%s: out of memory", who);
+		snprintf(hdr, n, "%s%s", hdr_name, secret);
+		headers[0] = hdr;
+	}
+	rc = provider_get(http, &req, who, secret, resp, err, errlen);
+	if (hdr) {
+		carbon_secret_wipe(hdr, n);
+		free(hdr);
+	}
+	if (status)
+		*status = resp->status;
+	return rc;
 }
 
 /* err = "WHO: " + msg, without msg's own "PROV: " prefix. */

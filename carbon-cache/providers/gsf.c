@@ -12,11 +12,9 @@
 
 #define PROV	  "gsf"
 #define HISTORY_S (24 * 3600)
-#define BEARER	  "Authorization: Bearer "
 
 struct gsf_state {
 	char token[CARBON_SECRET_MAX];
-	bool has_token;
 };
 
 /* ---- parsing ----------------------------------------------------------------- */
@@ -249,7 +247,6 @@ static int gsf_open(const struct carbon_config_provider *cfg, void **state,
 			free(st);
 			return rc;
 		}
-		st->has_token = true;
 	}
 	*state = st;
 	return 0;
@@ -293,10 +290,7 @@ static int get_doc(const struct gsf_state *st,
 		   long *status, char *err, size_t errlen)
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
-	char hdr[sizeof(BEARER) + CARBON_SECRET_MAX];
-	const char *headers[2] = {NULL, NULL};
 	struct carbon_http_response resp = {0};
-	struct carbon_http_request req = {0};
 	struct provider_url u;
 	int rc;
 
@@ -305,15 +299,8 @@ static int get_doc(const struct gsf_state *st,
 	rc = build_url(cfg, area, now, forecast, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	if (st->has_token) {
-		snprintf(hdr, sizeof(hdr), BEARER "%s", st->token);
-		headers[0] = hdr;
-	}
-	req.url = u.buf;
-	req.headers = headers;
-	rc = provider_get(http, &req, who, st->token, &resp, err, errlen);
-	carbon_secret_wipe(hdr, sizeof(hdr));
-	*status = resp.status;
+	rc = provider_get_url(http, u.buf, PROVIDER_BEARER, st->token, who,
+			      &resp, status, err, errlen);
 	if (!rc) {
 		rc = forecast ? carbon_gsf_parse_forecast(resp.body, resp.len,
 							  area, out, msg,

@@ -252,7 +252,6 @@ static int get_doc(const struct carbon_config_provider *cfg,
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct carbon_http_response resp = {0};
-	struct carbon_http_request req = {0};
 	struct provider_url u;
 	int rc;
 
@@ -261,8 +260,8 @@ static int get_doc(const struct carbon_config_provider *cfg,
 	rc = url_done(&u, who, err, errlen);
 	if (rc)
 		return rc;
-	req.url = u.buf;
-	rc = provider_get(http, &req, who, NULL, &resp, err, errlen);
+	rc = provider_get_url(http, u.buf, NULL, NULL, who, &resp, NULL, err,
+			      errlen);
 	if (!rc) {
 		rc = regionid ? carbon_ukci_parse_regional(resp.body, resp.len,
 							   regionid, out, msg,

@@ -13,7 +13,6 @@
 #define HORIZON	     "24"
 #define HISTORY_S    (24 * 3600)
 #define SPAN_DEFAULT 300
-#define BEARER	     "Authorization: Bearer "
 
 struct watttime_state {
 	char password[CARBON_SECRET_MAX];
@@ -318,10 +317,7 @@ static int get_data(struct watttime_state *st,
 		    long *status, char *err, size_t errlen)
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
-	char hdr[sizeof(BEARER) + CARBON_WATTTIME_TOKEN_MAX];
-	const char *headers[2] = {hdr, NULL};
 	struct carbon_http_response resp = {0};
-	struct carbon_http_request req = {0};
 	struct provider_url u;
 	int rc;
 
@@ -330,12 +326,8 @@ static int get_data(struct watttime_state *st,
 	rc = build_url(cfg, area, now, forecast, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	snprintf(hdr, sizeof(hdr), BEARER "%s", st->token);
-	req.url = u.buf;
-	req.headers = headers;
-	rc = provider_get(http, &req, who, st->token, &resp, err, errlen);
-	carbon_secret_wipe(hdr, sizeof(hdr));
-	*status = resp.status;
+	rc = provider_get_url(http, u.buf, PROVIDER_BEARER, st->token, who,
+			      &resp, status, err, errlen);
 	if (!rc) {
 		rc = carbon_watttime_parse_data(resp.body, resp.len,
 						signal_type(cfg), forecast, out,
