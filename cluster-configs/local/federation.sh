@@ -337,6 +337,17 @@ fed_synced_at() {
 	[ "$n" -eq $((${#CLUSTERS[@]} - 1)) ]
 }
 
+# Every controller sees every sibling synced, and still does two seconds
+# later: just after the federation forms, a controller whose first
+# connection to a sibling failed reconnects, and the pair resyncs.
+all_synced() {
+	local c
+	for c in "${CLUSTERS[@]}"; do
+		fed_synced_at "$c" || return 1
+	done
+}
+stably_synced() { all_synced && sleep 2 && all_synced; }
+
 form_federation() {
 	local list c attempt
 	list=$(
@@ -346,11 +357,8 @@ form_federation() {
 	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add federation "$FED_NAME" \
 		clusters="$list" >/dev/null
 	for attempt in 1 2 3; do
-		local ok=1
-		for c in "${CLUSTERS[@]}"; do
-			wait_for "federation sync at $c" 30 fed_synced_at "$c" || ok=0
-		done
-		[ $ok = 1 ] && return 0
+		wait_for "every controller to sync every sibling" 30 stably_synced &&
+			return 0
 		[ "$attempt" = 3 ] && break
 		# 22.05 may not sync a controller that saw the federation appear
 		# while a peer was still connecting: restarting it repairs that.

@@ -8,7 +8,10 @@ load helpers
 	for c in "${CLUSTERS[@]}"; do
 		run at "$c" scontrol show federation
 		[ "$status" -eq 0 ]
-		[ "$(grep -c 'Synced:Yes' <<<"$output")" -eq 2 ]
+		[ "$(grep -c 'Synced:Yes' <<<"$output")" -eq 2 ] || {
+			echo "at $c: $output" >&2
+			return 1
+		}
 	done
 }
 

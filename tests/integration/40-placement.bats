@@ -5,31 +5,6 @@
 
 load helpers
 
-PUT="$BATS_TEST_DIRNAME/put_record.py"
-
-# put ZONE SPEC...: write a record and wait until every controller loaded it.
-put() {
-	local zone=$1 out ts c
-	shift
-	out=$("$PUT" "$zone" "$@")
-	ts=${out##* }
-	for c in "${CLUSTERS[@]}"; do
-		# Both plugins keep a snapshot: job_submit/carbon decides,
-		# slurmctld/carbon re-plans.
-		wait_log "$(ctld_log "$c")" "job_submit/carbon: zone $zone: new data fetched at $ts"
-		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
-	done
-}
-
-# flat VALUE: 24 h of history and 48 h of forecast at one value, hourly.
-flat() {
-	local v=$1 o spec=
-	for ((o = -86400; o <= 172800; o += 3600)); do
-		spec+="${spec:+,}$o:$v"
-	done
-	echo "$spec"
-}
-
 # The AdminComment of the copy that ran (sacct -L), once it completed.
 decision_of() {
 	wait_sacct "$1" COMPLETED 90

@@ -4,29 +4,7 @@
 
 load helpers
 
-PUT="$BATS_TEST_DIRNAME/put_record.py"
 CONF="$CARBON_FED_DIR/etc/carbon.conf"
-
-flat() {
-	local v=$1 o spec=
-	for ((o = -86400; o <= 172800; o += 3600)); do
-		spec+="${spec:+,}$o:$v"
-	done
-	echo "$spec"
-}
-
-put() {
-	local zone=$1 out ts c
-	shift
-	out=$("$PUT" "$zone" "$@")
-	ts=${out##* }
-	for c in "${CLUSTERS[@]}"; do
-		# Both plugins keep a snapshot: job_submit/carbon decides,
-		# slurmctld/carbon re-plans.
-		wait_log "$(ctld_log "$c")" "job_submit/carbon: zone $zone: new data fetched at $ts"
-		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
-	done
-}
 
 # reloads CLUSTER: how many times its job_submit/carbon re-read carbon.conf.
 reloads() { grep -c "job_submit/carbon: reloaded $CONF" "$(ctld_log "$1")" || true; }

@@ -5,7 +5,6 @@
 
 load helpers
 
-PUT="$BATS_TEST_DIRNAME/put_record.py"
 SIM="$CARBON_TOP/build/bin/carbon-sim"
 
 setup() {

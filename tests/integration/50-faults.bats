@@ -25,7 +25,6 @@
 
 load helpers
 
-PUT="$BATS_TEST_DIRNAME/put_record.py"
 CONF="$CARBON_FED_DIR/etc/carbon.conf"
 BURST=210     # jobs per fault
 SUBMITTERS=6  # parallel sbatch loops, two per origin cluster
@@ -33,21 +32,12 @@ OLD=7200      # an age above the federation's StaleAfter=1h
 
 pid_of() { cat "$CARBON_FED_DIR/pids/$1.pid"; }
 
-# flat VALUE: 24 h of history and 48 h of forecast at one value, hourly.
-flat() {
-	local v=$1 o spec=
-	for ((o = -86400; o <= 172800; o += 3600)); do
-		spec+="${spec:+,}$o:$v"
-	done
-	echo "$spec"
-}
-
-# put ZONE ARGS...: write a record (put_record.py); `loaded` then waits
+# queue_put ZONE ARGS...: write a record (put_record.py); `loaded` then waits
 # until both plugins of every controller have read it (job_submit/carbon
 # decides, slurmctld/carbon re-plans pending jobs).  Records written
 # together load in the same snapshot refresh.
 WRITTEN=()
-put() {
+queue_put() {
 	local zone=$1 out p
 	shift
 	out=$("$PUT" "$zone" "$@")
@@ -70,7 +60,7 @@ loaded() {
 good_data() {
 	local z
 	for z in ES NO US-CAL-CISO; do
-		put "$z" --spec="$(flat 100)"
+		queue_put "$z" --spec="$(flat 100)"
 	done
 	loaded
 }
@@ -219,9 +209,9 @@ restore_conf() {
 @test "stale records: $BURST jobs accepted, completed, decided on data marked stale" {
 	# ES: carbon-cached's stale flag; NO: unflagged but older than
 	# StaleAfter; US-CAL-CISO: both.
-	put ES --spec="$(flat 100)" --stale
-	put NO --spec="$(flat 100)" --age $OLD
-	put US-CAL-CISO --spec="$(flat 100)" --stale --age $OLD
+	queue_put ES --spec="$(flat 100)" --stale
+	queue_put NO --spec="$(flat 100)" --age $OLD
+	queue_put US-CAL-CISO --spec="$(flat 100)" --stale --age $OLD
 	loaded
 	burst stale$$
 	expect stale$$ es=stale no=stale cal=stale
@@ -327,9 +317,9 @@ restore_conf() {
 	# When Redis goes away each snapshot keeps its last good data and the
 	# decision uses it at its true age: fresh while younger than StaleAfter
 	# (ES, US-CAL-CISO here), stale after (NO, fetched 2 h ago).
-	put ES --spec="$(flat 100)"
-	put NO --spec="$(flat 100)" --age $OLD
-	put US-CAL-CISO --spec="$(flat 100)"
+	queue_put ES --spec="$(flat 100)"
+	queue_put NO --spec="$(flat 100)" --age $OLD
+	queue_put US-CAL-CISO --spec="$(flat 100)"
 	loaded
 	local redis c pat="job_submit/carbon: cannot reach Redis at 127.0.0.1:$CARBON_REDIS_PORT"
 	declare -A before

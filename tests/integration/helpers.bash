@@ -58,3 +58,30 @@ wait_log() {
 	echo "no line matching /$pat/ in $f" >&2
 	return 1
 }
+
+# put_record.py writes signed records straight into the federation's Redis.
+PUT="$BATS_TEST_DIRNAME/put_record.py"
+
+# flat VALUE: 24 h of history and 48 h of forecast at one value, hourly (a
+# put_record.py --spec).
+flat() {
+	local v=$1 o spec=
+	for ((o = -86400; o <= 172800; o += 3600)); do
+		spec+="${spec:+,}$o:$v"
+	done
+	echo "$spec"
+}
+
+# put ZONE ARGS...: write a record and wait until both plugins of every
+# controller loaded it (job_submit/carbon decides, slurmctld/carbon
+# re-plans).
+put() {
+	local zone=$1 out ts c
+	shift
+	out=$("$PUT" "$zone" "$@")
+	ts=${out##* }
+	for c in "${CLUSTERS[@]}"; do
+		wait_log "$(ctld_log "$c")" "job_submit/carbon: zone $zone: new data fetched at $ts"
+		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
+	done
+}
