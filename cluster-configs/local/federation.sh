@@ -7,6 +7,8 @@
 #   federation.sh up       start everything, wait until the federation syncs
 #   federation.sh down     stop everything this script started (by PID)
 #   federation.sh status   show what runs
+#   federation.sh restart CLUSTER...   restart those controllers (after a
+#                          slurm.conf change), wait until the federation syncs
 #   federation.sh env [CLUSTER]   print the variables a client needs
 #
 # Must run as root.  Jobs are submitted as the unprivileged user $FED_USER,
@@ -17,8 +19,10 @@
 # CARBON_PLUGINS (directory of the built plugins, default build/plugins),
 # CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
 # date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
-# default 1).  When build/bin/carbon-cached exists it runs too, replaying
-# the shipped 2023 traces of each cluster's zone into Redis.
+# default 1), CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL (the
+# plugins' SnapshotRefresh and ReplanInterval, default 5s and 15s).  When
+# build/bin/carbon-cached exists it runs too, replaying the shipped 2023
+# traces of each cluster's zone into Redis.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -348,30 +352,42 @@ all_synced() {
 }
 stably_synced() { all_synced && sleep 2 && all_synced; }
 
+# restart_ctld CLUSTER: restart its slurmctld (by PID) and wait for it.
+restart_ctld() {
+	stop "slurmctld-$1"
+	start "slurmctld-$1" slurmctld /usr/sbin/slurmctld -D -i \
+		-f "$RUN/etc/slurm-$1.conf"
+	wait_for "slurmctld $1" 60 ctld_up "$1" || die "slurmctld $1 did not come back"
+}
+
+# sync_federation: wait until the federation is synced; restart a
+# controller that does not sync (22.05 may not sync one that saw the
+# federation appear, or a peer restart, while a peer was still connecting),
+# up to three rounds.
+sync_federation() {
+	local c attempt
+	for attempt in 1 2 3; do
+		wait_for "every controller to sync every sibling" 30 stably_synced &&
+			return 0
+		[ "$attempt" = 3 ] && break
+		for c in "${CLUSTERS[@]}"; do
+			fed_synced_at "$c" && continue
+			log "restarting slurmctld $c, which did not sync (attempt $attempt)"
+			restart_ctld "$c"
+		done
+	done
+	die "the federation did not sync; see $RUN/log/slurmctld-*.log"
+}
+
 form_federation() {
-	local list c attempt
+	local list
 	list=$(
 		IFS=,
 		echo "${CLUSTERS[*]}"
 	)
 	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add federation "$FED_NAME" \
 		clusters="$list" >/dev/null
-	for attempt in 1 2 3; do
-		wait_for "every controller to sync every sibling" 30 stably_synced &&
-			return 0
-		[ "$attempt" = 3 ] && break
-		# 22.05 may not sync a controller that saw the federation appear
-		# while a peer was still connecting: restarting it repairs that.
-		for c in "${CLUSTERS[@]}"; do
-			fed_synced_at "$c" && continue
-			log "restarting slurmctld $c, which did not sync (attempt $attempt)"
-			stop "slurmctld-$c"
-			start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
-				-f "$RUN/etc/slurm-$c.conf"
-			wait_for "slurmctld $c" 60 ctld_up "$c"
-		done
-	done
-	die "the federation did not sync; see $RUN/log/slurmctld-*.log"
+	sync_federation
 }
 
 cmd_up() {
@@ -411,6 +427,25 @@ cmd_up() {
 	log "forming federation $FED_NAME"
 	form_federation
 	log "up in $((SECONDS - t0)) s; clients: eval \"\$($0 env cal)\""
+}
+
+# restart CLUSTER...: restart those controllers one by one (re-reading
+# their slurm.conf and plugins), each time until the federation syncs.
+cmd_restart() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	[ $# -gt 0 ] || die "restart: name one or more of: ${CLUSTERS[*]}"
+	local c
+	for c in "$@"; do
+		[ -n "${ZONE[$c]:-}" ] || die "unknown cluster '$c' (${CLUSTERS[*]})"
+		alive "slurmctld-$c" || die "slurmctld $c is not running: '$0 up' first"
+	done
+	# Daemons inherit the working directory: their cores land in $RUN.
+	cd "$RUN"
+	for c in "$@"; do
+		log "restarting slurmctld $c"
+		restart_ctld "$c"
+		sync_federation
+	done
 }
 
 port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
@@ -501,8 +536,12 @@ up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;
 env) cmd_env "${2:-}" ;;
+restart)
+	shift
+	cmd_restart "$@"
+	;;
 *)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 	exit 2
 	;;
 esac

@@ -18,8 +18,8 @@
 # plain Slurm: no carbon plugin anywhere, no carbon option.  Slurm loads
 # SlurmctldPlugstack plugins only at start-up, so each switch edits the
 # slurm.conf files and plugstack.conf and restarts the controllers one by
-# one (by the PIDs federation.sh recorded), waiting for the federation to
-# sync; then `scontrol show config`, the "loaded" log lines, `sbatch
+# one (`federation.sh restart`, by the PIDs it recorded), waiting for the
+# federation to sync; then `scontrol show config`, the "loaded" log lines, `sbatch
 # --help` and a probe job's AdminComment check that the switch took.  After
 # each phase, every "on" job must carry the plugin's decision record in
 # AdminComment and no "off" job may.
@@ -222,81 +222,6 @@ carbon_jobs() {
 		wc -l
 }
 
-# restart_ctld CLUSTER: stop its slurmctld by the PID federation.sh
-# recorded, start it again as federation.sh does and record the new PID in
-# the same file, so that `federation.sh down` stops it.
-restart_ctld() {
-	local c=$1 pidf=$CARBON_FED_DIR/pids/slurmctld-$1.pid pid
-	local exef=$CARBON_FED_DIR/pids/slurmctld-$1.exe
-	pid=$(cat "$pidf")
-	# (" (deleted)": the program was upgraded or rebuilt while it ran.)
-	[ "$(readlink "/proc/$pid/exe" 2>/dev/null | sed 's/ (deleted)$//')" = "$(cat "$exef")" ] ||
-		die "slurmctld $c (pid $pid) is not running"
-	kill -TERM "$pid"
-	for _ in $(seq 600); do
-		[ -e "/proc/$pid" ] || break
-		sleep 0.1
-	done
-	[ ! -e "/proc/$pid" ] || die "slurmctld $c (pid $pid) did not stop in 60 s"
-	# A subshell, so the daemon is not our child (init reaps it); in the
-	# run directory, as federation.sh starts it.
-	(
-		cd "$CARBON_FED_DIR"
-		setsid /usr/sbin/slurmctld -D -i -f "$CARBON_FED_DIR/etc/slurm-$c.conf" \
-			>>"$CARBON_FED_DIR/log/slurmctld-$c.out" 2>&1 </dev/null &
-		echo "$!" >"$pidf"
-	)
-	for _ in $(seq 600); do
-		SLURM_CONF=$CARBON_FED_DIR/etc/slurm-$c.conf timeout 10 scontrol ping 2>/dev/null |
-			grep UP >/dev/null && return 0
-		sleep 0.1
-	done
-	die "slurmctld $c did not come back in 60 s"
-}
-
-# Does cluster $1 see every sibling as synced?
-synced_at() {
-	local n
-	n=$(SLURM_CONF=$CARBON_FED_DIR/etc/slurm-$1.conf timeout 10 scontrol show federation \
-		2>/dev/null | grep -c 'Synced:Yes' || true)
-	[ "$n" = $((${#CLUSTERS[@]} - 1)) ]
-}
-
-fed_synced() {
-	local c
-	for c in "${CLUSTERS[@]}"; do
-		synced_at "$c" || return 1
-	done
-}
-
-# wait_synced SECONDS: poll until every controller sees its siblings synced.
-wait_synced() {
-	local end=$((SECONDS + $1))
-	until fed_synced; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
-
-# restart_synced CLUSTER: restart it and wait for the federation to sync.
-# 22.05 sometimes leaves a pair of controllers unsynced after a restart
-# (as at formation, see federation.sh); restarting the controllers that
-# do not see their siblings synced repairs it.
-restart_synced() {
-	local c attempt
-	restart_ctld "$1"
-	for attempt in 1 2 3; do
-		wait_synced 30 && return 0
-		for c in "${CLUSTERS[@]}"; do
-			synced_at "$c" && continue
-			say "slurmctld $c does not sync (attempt $attempt): restarting it"
-			restart_ctld "$c"
-			wait_synced 30 && return 0
-		done
-	done
-	die "the federation does not sync after restarting slurmctld $1"
-}
-
 # show_config CLUSTER KEY: the value `scontrol show config` gives.
 show_config() {
 	SLURM_CONF=$CARBON_FED_DIR/etc/slurm-$1.conf timeout 30 scontrol show config |
@@ -325,7 +250,8 @@ set_mode() {
 			sed -i 's/^#*JobSubmitPlugins=.*/#JobSubmitPlugins=carbon/;
 				s/^#*SlurmctldPlugstack=.*/#SlurmctldPlugstack=carbon/' "$f"
 		fi
-		restart_synced "$c"
+		# (its log lines, repairs included, in restarts.log; errors on stderr)
+		"$fed" restart "$c" >>"$CARBON_FED_DIR/log/restarts.log"
 	done
 	for c in "${CLUSTERS[@]}"; do
 		if [ "$(show_config "$c" JobSubmitPlugins)" != "$want_js" ] ||
