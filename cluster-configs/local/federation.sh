@@ -19,7 +19,8 @@
 # CARBON_PLUGINS (directory of the built plugins, default build/plugins),
 # CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
 # date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
-# default 1), CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL (the
+# default 1), CARBON_REPLAY_POLL (carbon-cached's PollInterval, default 30
+# replayed minutes, at least 10s), CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL (the
 # plugins' SnapshotRefresh and ReplanInterval, default 5s and 15s).  When
 # build/bin/carbon-cached exists it runs too, replaying the shipped 2023
 # traces of each cluster's zone into Redis.
@@ -210,7 +211,8 @@ write_carbon_conf() {
 	speed=${CARBON_REPLAY_SPEEDUP:-1}
 	# One refresh per 30 replayed minutes (at least every 10 s).  Tests that
 	# write records themselves (40-placement) rely on carbon-cached not
-	# refreshing during a run: at SpeedUp=1 that is 30 min after `up`.
+	# refreshing during a run: tests/integration/run.sh sets
+	# CARBON_REPLAY_POLL=21600s.
 	poll=${CARBON_REPLAY_POLL:-$(awk -v s="$speed" \
 		'BEGIN { p = int(1800 / s); print (p < 10 ? 10 : p) "s" }')}
 	(umask 077 && head -c 32 /dev/urandom | base64 >"$RUN/secrets/hmac.key")

@@ -7,6 +7,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 fed=$top/cluster-configs/local/federation.sh
 
+# Tests write their own records into Redis and rely on the federation's
+# carbon-cached not refreshing over them: one poll every 6 h, not every 30
+# min, so that a slow run cannot reach the second poll.
+export CARBON_REPLAY_POLL=${CARBON_REPLAY_POLL:-21600s}
+
 # Leftovers of an interrupted run are stopped by their recorded PIDs.
 "$fed" down >/dev/null 2>&1 || true
 trap '"$fed" down' EXIT
