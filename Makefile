@@ -201,7 +201,8 @@ $(B)/bin/carbon-cached: carbon-cache/main.c $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON
 	$(Q)$(CC) $(CFLAGS_BASE) -fPIE -pie $(CACHE_CFLAGS) $(LDFLAGS_BASE) -o $@ $< \
 		$(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) $(CACHE_LIBS)
 
-$(B)/tests/cache/%: tests/cache/%.c $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON)
+$(B)/tests/cache/%: tests/cache/%.c $(wildcard tests/cache/*.h) \
+		tests/fake-provider/fake_http.h $(CACHE_LIB) $(ADAPTERS) $(LIBCARBON)
 	@mkdir -p $(dir $@)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes $(CACHE_CFLAGS) -o $@ $< \

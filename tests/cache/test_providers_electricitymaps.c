@@ -19,14 +19,12 @@
 #include <cmocka.h>
 
 #include "../fake-provider/fake_http.h"
+#include "provider_test.h"
 #include "carbon/timeparse.h"
 #include "providers/electricitymaps.h"
 
 #define T0 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
 #define H  INT64_C(3600)
-
-static char err[1024];
-static struct carbon_provider_points pts;
 
 #define HISTORY                                                          \
 	"{\"zone\":\"FR\",\"history\":["                                 \
@@ -65,21 +63,6 @@ static int forecast(const char *json)
 	return carbon_electricitymaps_parse_forecast(json, strlen(json), "FR",
 						     CARBON_BASIS_LIFECYCLE,
 						     &pts, err, sizeof(err));
-}
-
-static void expect_fail(int rc, const char *text)
-{
-	assert_true(rc < 0);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_int_equal(pts.n, 0);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	carbon_provider_points_clear(&pts);
-	return 0;
 }
 
 /* ---- parsers ------------------------------------------------------------------ */
@@ -288,13 +271,10 @@ static void *st;
 static int setup_provider(void **state)
 {
 	(void)state;
-	fake_reset();
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "electricitymaps");
-	cfg.type = CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS;
-	cfg.signal = CARBON_SIGNAL_AVERAGE;
-	cfg.basis = CARBON_BASIS_LIFECYCLE;
-	snprintf(cfg.url, sizeof(cfg.url), "https://api.example/v3/");
+	provider_config(&cfg, "electricitymaps",
+			CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS,
+			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE,
+			"https://api.example/v3/");
 	if (fake_secret_file("secret-token-123\n", 0600, token_path,
 			     sizeof(token_path)))
 		return -1;
@@ -323,12 +303,9 @@ static int fetch(carbon_series **s)
 static void expect_fetch_fail(const char *text)
 {
 	carbon_series *s;
+	int rc = fetch(&s);
 
-	assert_true(fetch(&s) < 0);
-	assert_null(s);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_null(strstr(err, "secret-token"));
+	expect_fetch_failed(rc, s, text, "secret-token");
 }
 
 static void test_fetch_normal(void **state)

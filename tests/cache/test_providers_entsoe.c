@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../fake-provider/fake_http.h"
+#include "provider_test.h"
 #include "providers/entsoe.h"
 
 #define T0 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
@@ -71,8 +72,6 @@
 	"--0) and interval 2024-01-01T00:00:00.000Z/2024-01-02T00:00:00.000Z." \
 	"</text></Reason></Acknowledgement_MarketDocument>"
 
-static char err[1024];
-static struct carbon_provider_points pts;
 static struct carbon_entsoe_report rep;
 static struct carbon_config_factors table;
 
@@ -98,21 +97,6 @@ static int parse(const char *xml)
 	err[0] = '\0';
 	return carbon_entsoe_parse_a75(xml, strlen(xml), &table, &pts, &rep,
 				       err, sizeof(err));
-}
-
-static void expect_fail(int rc, const char *text)
-{
-	assert_true(rc < 0);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_int_equal(pts.n, 0);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	carbon_provider_points_clear(&pts);
-	return 0;
 }
 
 static bool near(double a, double b)
@@ -437,13 +421,9 @@ static void *st;
 static int setup_provider(void **state)
 {
 	setup_table(state);
-	fake_reset();
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "entsoe");
-	cfg.type = CARBON_CONFIG_PROVIDER_ENTSOE;
-	cfg.signal = CARBON_SIGNAL_AVERAGE;
-	cfg.basis = CARBON_BASIS_LIFECYCLE;
-	snprintf(cfg.url, sizeof(cfg.url), "https://web-api.test/api");
+	provider_config(&cfg, "entsoe", CARBON_CONFIG_PROVIDER_ENTSOE,
+			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE,
+			"https://web-api.test/api");
 	snprintf(cfg.factor_table, sizeof(cfg.factor_table), "ipcc");
 	if (fake_secret_file("0123-secret-4567\n", 0600, token_path,
 			     sizeof(token_path)))
@@ -475,12 +455,9 @@ static int fetch(carbon_series **s)
 static void expect_fetch_fail(const char *text)
 {
 	carbon_series *s;
+	int rc = fetch(&s);
 
-	assert_true(fetch(&s) < 0);
-	assert_null(s);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_null(strstr(err, "secret"));
+	expect_fetch_failed(rc, s, text, "secret");
 }
 
 static void test_fetch_normal(void **state)

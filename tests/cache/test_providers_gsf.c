@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "../fake-provider/fake_http.h"
+#include "provider_test.h"
 #include "providers/gsf.h"
 
 #define T0 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
@@ -39,9 +40,6 @@
 #define B "2024-01-01T00:05:00+00:00"
 #define C "2024-01-01T00:10:00+00:00"
 
-static char err[1024];
-static struct carbon_provider_points pts;
-
 static int emissions(const char *json)
 {
 	err[0] = '\0';
@@ -54,21 +52,6 @@ static int forecast(const char *json)
 	err[0] = '\0';
 	return carbon_gsf_parse_forecast(json, strlen(json), "eastus", &pts,
 					 err, sizeof(err));
-}
-
-static void expect_fail(int rc, const char *text)
-{
-	assert_true(rc < 0);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_int_equal(pts.n, 0);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	carbon_provider_points_clear(&pts);
-	return 0;
 }
 
 /* ---- parsers ------------------------------------------------------------------ */
@@ -213,24 +196,16 @@ static void test_broken(void **state)
 
 static void test_huge(void **state)
 {
-	size_t n = CARBON_PROVIDER_POINTS_MAX + 1, size = n * 8 + 256, len;
-	char *s = malloc(size);
+	size_t n = CARBON_PROVIDER_POINTS_MAX + 1;
+	char *s;
 
 	(void)state;
-	assert_non_null(s);
-	len = (size_t)snprintf(s, size, "[");
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, size - len, "%s{}",
-					i ? "," : "");
-	snprintf(s + len, size - len, "]");
+	s = repeated_json("[", "{}", n, "]");
 	expect_fail(emissions(s), "gsf: emissions: 20001 items, more than "
 				  "20000");
+	free(s);
 	/* the same inside a forecast */
-	len = (size_t)snprintf(s, size, "[{\"forecastData\":[");
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, size - len, "%s{}",
-					i ? "," : "");
-	snprintf(s + len, size - len, "]}]");
+	s = repeated_json("[{\"forecastData\":[", "{}", n, "]}]");
 	expect_fail(forecast(s), "gsf: forecast.forecastData: 20001 items");
 	free(s);
 }
@@ -244,13 +219,9 @@ static void *st;
 static int setup_provider(void **state)
 {
 	(void)state;
-	fake_reset();
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "sdk");
-	cfg.type = CARBON_CONFIG_PROVIDER_GSF;
-	cfg.signal = CARBON_SIGNAL_MARGINAL;
-	cfg.basis = CARBON_BASIS_OPERATIONAL;
-	snprintf(cfg.url, sizeof(cfg.url), "http://sdk.test:8080");
+	provider_config(&cfg, "sdk", CARBON_CONFIG_PROVIDER_GSF,
+			CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL,
+			"http://sdk.test:8080");
 	token_path[0] = '\0';
 	st = NULL;
 	return carbon_gsf_ops.open(&cfg, &st, err, sizeof(err));
@@ -277,12 +248,9 @@ static int fetch(carbon_series **s)
 static void expect_fetch_fail(const char *text)
 {
 	carbon_series *s;
+	int rc = fetch(&s);
 
-	assert_true(fetch(&s) < 0);
-	assert_null(s);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_null(strstr(err, "sdk-token"));
+	expect_fetch_failed(rc, s, text, "sdk-token");
 }
 
 static void test_fetch_normal(void **state)

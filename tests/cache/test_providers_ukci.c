@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "../fake-provider/fake_http.h"
+#include "provider_test.h"
 #include "providers/ukci.h"
 
 #define T0 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
@@ -44,9 +45,6 @@
 	"\"shortname\":\"London\",\"data\":[" periods "]}"
 #define REGIONAL(id, periods) "{\"data\":[" REGION(id, periods) "]}"
 
-static char err[1024];
-static struct carbon_provider_points pts;
-
 static int national(const char *json)
 {
 	err[0] = '\0';
@@ -59,21 +57,6 @@ static int regional(const char *json, int id)
 	err[0] = '\0';
 	return carbon_ukci_parse_regional(json, strlen(json), id, &pts, err,
 					  sizeof(err));
-}
-
-static void expect_fail(int rc, const char *text)
-{
-	assert_true(rc < 0);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_int_equal(pts.n, 0);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	carbon_provider_points_clear(&pts);
-	return 0;
 }
 
 /* ---- parsers ------------------------------------------------------------------ */
@@ -199,16 +182,11 @@ static void test_broken(void **state)
 
 static void test_huge(void **state)
 {
-	size_t n = CARBON_PROVIDER_POINTS_MAX + 1, size = n * 16 + 64, len;
-	char *s = malloc(size);
+	char *s;
 
 	(void)state;
-	assert_non_null(s);
-	len = (size_t)snprintf(s, size, "{\"data\":[");
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, size - len, "%s{}",
-					i ? "," : "");
-	snprintf(s + len, size - len, "]}");
+	s = repeated_json("{\"data\":[", "{}", CARBON_PROVIDER_POINTS_MAX + 1,
+			  "]}");
 	expect_fail(national(s), "ukci: data: 20001 items, more than 20000");
 	free(s);
 }
@@ -257,13 +235,9 @@ static void *st;
 static int setup_provider(void **state)
 {
 	(void)state;
-	fake_reset();
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "ukci");
-	cfg.type = CARBON_CONFIG_PROVIDER_UKCI;
-	cfg.signal = CARBON_SIGNAL_AVERAGE;
-	cfg.basis = CARBON_BASIS_DIRECT;
-	snprintf(cfg.url, sizeof(cfg.url), "https://api.ukci.test/");
+	provider_config(&cfg, "ukci", CARBON_CONFIG_PROVIDER_UKCI,
+			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_DIRECT,
+			"https://api.ukci.test/");
 	st = NULL;
 	return carbon_ukci_ops.open(&cfg, &st, err, sizeof(err));
 }
@@ -287,11 +261,9 @@ static int fetch(const char *area, carbon_series **s)
 static void expect_fetch_fail(const char *area, const char *text)
 {
 	carbon_series *s;
+	int rc = fetch(area, &s);
 
-	assert_true(fetch(area, &s) < 0);
-	assert_null(s);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
+	expect_fetch_failed(rc, s, text, NULL);
 }
 
 static void test_fetch_national(void **state)

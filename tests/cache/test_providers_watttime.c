@@ -18,13 +18,11 @@
 #include <cmocka.h>
 
 #include "../fake-provider/fake_http.h"
+#include "provider_test.h"
 #include "carbon/timeparse.h"
 #include "providers/watttime.h"
 
 #define T0 INT64_C(1704067200) /* 2024-01-01T00:00:00Z */
-
-static char err[1024];
-static struct carbon_provider_points pts;
 
 #define META(sig, units, period)                                           \
 	"\"meta\":{\"region\":\"CAISO_NORTH\",\"signal_type\":\"" sig      \
@@ -48,21 +46,6 @@ static int data(const char *json, bool forecast)
 	err[0] = '\0';
 	return carbon_watttime_parse_data(json, strlen(json), "co2_moer",
 					  forecast, &pts, err, sizeof(err));
-}
-
-static void expect_fail(int rc, const char *text)
-{
-	assert_true(rc < 0);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_int_equal(pts.n, 0);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	carbon_provider_points_clear(&pts);
-	return 0;
 }
 
 /* ---- parsers ------------------------------------------------------------------ */
@@ -201,17 +184,11 @@ static void test_broken(void **state)
 
 static void test_huge(void **state)
 {
-	size_t n = CARBON_PROVIDER_POINTS_MAX + 5, size = n * 48 + 64, len;
-	char *s = malloc(size);
+	char *s;
 
 	(void)state;
-	assert_non_null(s);
-	len = (size_t)snprintf(s, size, "{\"data\":[");
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(s + len, size - len,
-					"%s{\"point_time\":\"x\",\"value\":1}",
-					i ? "," : "");
-	snprintf(s + len, size - len, "]}");
+	s = repeated_json("{\"data\":[", "{\"point_time\":\"x\",\"value\":1}",
+			  CARBON_PROVIDER_POINTS_MAX + 5, "]}");
 	expect_fail(data(s, false), "watttime: data: 20005 items, more than "
 				    "20000");
 	free(s);
@@ -256,13 +233,9 @@ static void *st;
 static int setup_provider(void **state)
 {
 	(void)state;
-	fake_reset();
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "wt");
-	cfg.type = CARBON_CONFIG_PROVIDER_WATTTIME;
-	cfg.signal = CARBON_SIGNAL_MARGINAL;
-	cfg.basis = CARBON_BASIS_OPERATIONAL;
-	snprintf(cfg.url, sizeof(cfg.url), "https://api.watttime.test");
+	provider_config(&cfg, "wt", CARBON_CONFIG_PROVIDER_WATTTIME,
+			CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL,
+			"https://api.watttime.test");
 	snprintf(cfg.user, sizeof(cfg.user), "carbon");
 	if (fake_secret_file("pass word\n", 0600, pw_path, sizeof(pw_path)))
 		return -1;
@@ -291,12 +264,9 @@ static int fetch_at(int64_t now, carbon_series **s)
 static void expect_fetch_fail(const char *text)
 {
 	carbon_series *s;
+	int rc = fetch_at(T0, &s);
 
-	assert_true(fetch_at(T0, &s) < 0);
-	assert_null(s);
-	if (!strstr(err, text))
-		fail_msg("message \"%s\" lacks \"%s\"", err, text);
-	assert_null(strstr(err, "pass word"));
+	expect_fetch_failed(rc, s, text, "pass word");
 	assert_null(strstr(err, "tok-1"));
 }
 
