@@ -58,9 +58,12 @@ sacct -L -X -j "$(IFS=,; echo "${ids[*]}")" \
 	-o JobID%12,JobName%18,Cluster%8,User%10,State%10,Elapsed,Start%20,Eligible%20
 echo
 echo "== the carbon decision recorded on each job (sacct -o AdminComment)"
+# One row per job: the cluster that ran it (its sacct -L row), else the first.
 # A pending job has no AdminComment in the database yet: ask its origin.
 for id in "${ids[@]}"; do
-	row=$(sacct -L -X -n -P -j "$id" -o JobName,Cluster,AdminComment | head -n 1)
+	rows=$(sacct -L -X -n -P -j "$id" -o JobName,Cluster,State,AdminComment)
+	row=$(grep -m 1 -vE '^[^|]*\|[^|]*\|(PENDING|REVOKED)\|' <<<"$rows" ||
+		head -n 1 <<<"$rows")
 	if [ -z "${row##*|}" ]; then
 		comment=$(scontrol show job "$id" 2>/dev/null | sed -n 's/^ *AdminComment=//p')
 		row="$row$comment"
@@ -69,19 +72,28 @@ for id in "${ids[@]}"; do
 done | python3 -c '
 import json, sys
 tot_exp = tot_now = 0.0
-print("%-18s %-4s %-8s %9s %9s  %s" % ("job", "at", "quality", "exp gCO2", "now gCO2", "why"))
+print("%-18s %-9s %-15s %-8s %6s %6s  %s" %
+      ("job", "ran at", "plan", "quality", "gCO2e", "now", "why"))
 for line in sys.stdin:
-    name, cluster, comment = line.rstrip("\n").split("|", 2)
+    name, cluster, state, comment = line.rstrip("\n").split("|", 3)
+    ran = cluster if state not in ("PENDING", "REVOKED") else "(pending)"
     try:
         c = json.loads(comment)["carbon"]
     except (ValueError, KeyError):
-        print("%-18s %-4s (no carbon decision recorded)" % (name, cluster))
+        print("%-18s %-9s (no carbon decision recorded)" % (name, ran))
         continue
-    if c["exp_g"] >= 0 and c["now_g"] >= 0:
-        tot_exp += c["exp_g"]; tot_now += c["now_g"]
-    print("%-18s %-4s %-8s %9.2f %9.2f  %s" % (name, cluster, c["q"], c["exp_g"], c["now_g"], c["why"]))
+    # Expected grams where the job ran (the ranking prices every cluster it
+    # may run on), else where the plan puts it.
+    cost = dict(r.split(":") for r in c.get("rank", "").split(",") if ":" in r)
+    g = float(cost.get(cluster, c["exp_g"])) if ran == cluster else c["exp_g"]
+    plan = c["at"] + (" " + c["begin"][11:16] + "Z" if c["begin"] != "now" else " now")
+    if g >= 0 and c["now_g"] >= 0:
+        tot_exp += g; tot_now += c["now_g"]
+    print("%-18s %-9s %-15s %-8s %6.2f %6.2f  %s" %
+          (name, ran, plan, c["q"], g, c["now_g"], c["why"]))
+print("gCO2e: expected where the job ran, or where the plan puts it; now: at once at its origin")
 if tot_now > 0:
-    print("total: %.2f gCO2e expected against %.2f if every job ran at once at its origin (%.0f%% less)"
+    print("total: %.2f gCO2e against %.2f if every job ran at once at its origin (%.0f%% less)"
           % (tot_exp, tot_now, 100 * (tot_now - tot_exp) / tot_now))
 '
 echo
