@@ -402,9 +402,9 @@ int carbon_record_decode(const char *buf, size_t len,
 			 struct carbon_record **out, size_t *signed_len,
 			 char *err, size_t errlen)
 {
-	struct rd d = {buf, buf + len, 0, NULL, 0, err, errlen};
 	struct carbon_record hdr = {0}, *r = NULL;
 	size_t count = 0, slen = 0;
+	struct rd d;
 	int rc;
 
 	if (!buf || !out || !signed_len)
@@ -415,6 +415,7 @@ int carbon_record_decode(const char *buf, size_t len,
 		return carbon_error_set(err, errlen, CARBON_ETOOLONG,
 					"carbon record: %zu bytes; at most %d",
 					len, CARBON_RECORD_BYTES_MAX);
+	d = (struct rd){buf, buf + len, 0, NULL, 0, err, errlen};
 	rc = check_magic(&d);
 	if (!rc)
 		rc = read_header(&d, &hdr, &count);
