@@ -70,35 +70,27 @@ rejected() {
 	echo "job_submit/carbon: zone $1: record in carbon:zone:$1 rejected: signature does not verify"
 }
 
-# lines CLUSTER REGEX: how many lines of the controller's log match.
-lines() { grep -cE "$2" "$(ctld_log "$1")" || true; }
+# count_lines FILE REGEX: how many lines of FILE match.
+count_lines() { grep -cE "$2" "$1" || true; }
 
-# cached_lines REGEX: how many lines of carbon-cached's log match;
-# wait_cached_more REGEX BEFORE: until more than BEFORE do (60 s at most:
-# its reconnect backs off up to 30 s).
+# wait_count FILE REGEX BEFORE [SECONDS]: until more than BEFORE lines of
+# FILE match.
+wait_count() {
+	local f=$1 pat=$2 before=$3 end=$((SECONDS + ${4:-30}))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(count_lines "$f" "$pat")" -gt "$before" ] && return 0
+		sleep 0.5
+	done
+	echo "no new line matching /$pat/ in $f" >&2
+	return 1
+}
+
+# lines CLUSTER REGEX, wait_more CLUSTER REGEX BEFORE [SECONDS]: the same
+# for the controller's log.
+lines() { count_lines "$(ctld_log "$1")" "$2"; }
+wait_more() { wait_count "$(ctld_log "$1")" "$2" "$3" "${4:-30}"; }
+
 CACHED_LOG="$CARBON_FED_DIR/log/carbon-cached.out"
-cached_lines() { grep -cE "$1" "$CACHED_LOG" || true; }
-wait_cached_more() {
-	local end=$((SECONDS + 60))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(cached_lines "$1")" -gt "$2" ] && return 0
-		sleep 0.5
-	done
-	echo "no new line matching /$1/ in $CACHED_LOG" >&2
-	return 1
-}
-
-# wait_more CLUSTER REGEX BEFORE [SECONDS]: until more than BEFORE lines
-# of the controller's log match.
-wait_more() {
-	local c=$1 pat=$2 before=$3 end=$((SECONDS + ${4:-30}))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(lines "$c" "$pat")" -gt "$before" ] && return 0
-		sleep 0.5
-	done
-	echo "no new line matching /$pat/ in $(ctld_log "$c")" >&2
-	return 1
-}
 
 # submit_from CLUSTER TAG N: N flexible jobs named TAG-CLUSTER with CLUSTER
 # as origin; prints their ids; a rejected submission is reported and counts.
@@ -314,8 +306,8 @@ restore_conf() {
 		before[$c]=$(lines "$c" "$pat")
 	done
 	local cached_down cached_up
-	cached_down=$(cached_lines 'carbon-cached error: redis:')
-	cached_up=$(cached_lines 'carbon-cached info: redis: connected')
+	cached_down=$(count_lines "$CACHED_LOG" 'carbon-cached error: redis:')
+	cached_up=$(count_lines "$CACHED_LOG" 'carbon-cached info: redis: connected')
 	redis=$(pid_of redis)
 	kill -STOP "$redis"
 	touch "$BATS_TEST_TMPDIR/redis-paused"
@@ -330,8 +322,9 @@ restore_conf() {
 	# carbon-cached pings Redis every 5 s; when a ping ran into the pause it
 	# reconnects and rewrites every record it holds (Redis may have
 	# restarted empty).  Let it do that here, not over the next test's data.
-	if [ "$(cached_lines 'carbon-cached error: redis:')" -gt "$cached_down" ]; then
-		wait_cached_more 'carbon-cached info: redis: connected' "$cached_up"
+	# (Its reconnect backs off up to 30 s.)
+	if [ "$(count_lines "$CACHED_LOG" 'carbon-cached error: redis:')" -gt "$cached_down" ]; then
+		wait_count "$CACHED_LOG" 'carbon-cached info: redis: connected' "$cached_up" 60
 	fi
 }
 
