@@ -41,12 +41,13 @@ squeue --federation -o '%.12i %.16j %.9P %.8u %.2t %.10M %R' || true
 printf '\n== waiting for the accounting records (deferred jobs stay pending)'
 for id in "${ids[@]}"; do
 	for _ in $(seq 1 60); do
-		row=$(sacct -L -X -n -P -j "$id" -o State,AdminComment 2>/dev/null | head -n 1)
-		case "$row" in
-		COMPLETED* | FAILED* | CANCELLED* | TIMEOUT*) break ;;
-		esac
-		# deferred to a cleaner window: pending until its begin time
-		squeue -M all -h -j "$id" -o %r 2>/dev/null | grep -q BeginTime && break
+		# Any cluster's row: a job run by a sibling is REVOKED at its origin.
+		states=$(sacct -L -X -n -P -j "$id" -o State 2>/dev/null || true)
+		grep -qE '^(COMPLETED|FAILED|CANCELLED|TIMEOUT)' <<<"$states" && break
+		# Deferred to a cleaner window: pending until its begin time.  (squeue
+		# -M all fails for every cluster that does not hold the job.)
+		reasons=$(squeue -M all -h -j "$id" -o %r 2>/dev/null || true)
+		[[ $reasons == *BeginTime* ]] && break
 		printf '.'
 		sleep 1
 	done

@@ -20,10 +20,10 @@
 # CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
 # date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
 # default 1), CARBON_REPLAY_POLL (carbon-cached's PollInterval, default 30
-# replayed minutes, at least 10s), CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL (the
-# plugins' SnapshotRefresh and ReplanInterval, default 5s and 15s).  When
-# build/bin/carbon-cached exists it runs too, replaying the shipped 2023
-# traces of each cluster's zone into Redis.
+# replayed minutes, at least 10s), CARBON_SNAPSHOT_REFRESH and
+# CARBON_REPLAN_INTERVAL (the plugins' SnapshotRefresh and ReplanInterval,
+# default 5s and 15s).  When build/bin/carbon-cached exists it runs too,
+# replaying the shipped 2023 traces of each cluster's zone into Redis.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
