@@ -24,7 +24,11 @@ pkgs=(
 	zlib1g-dev
 	# Build, test, coverage, fuzzing
 	make gcc clang pkg-config dpkg-dev libcmocka-dev gcovr bats
+	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang
+	libclang-rt-14-dev
 	clang-format procps iproute2 psmisc
+	# bench_cache.sh measures peak memory with /usr/bin/time
+	time
 	# carbon-cached's integration tests: a real Prometheus scrapes
 	# /metrics, a small fake provider server, HMAC checks, HTTP probes
 	prometheus python3 openssl curl
