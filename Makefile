@@ -91,21 +91,36 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 
+# The shipped data (data/, compressed; see data/README.md): the grid traces
+# are decompressed once into $(B)/data for carbon-cached's replay provider,
+# the demo, the tests and carbon-sim; the SWF workload is read compressed.
+DATA_GZ  := $(wildcard data/carbon/*.csv.gz)
+DATA     := $(patsubst data/%.gz,$(B)/data/%,$(DATA_GZ))
+WORKLOAD := data/workloads/NASA-iPSC-1993-3.1-cln.swf.gz
+
 SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 
-.PHONY: bench all deps test test-unit test-integration test-fuzz-smoke fuzz demo \
+.PHONY: data bench all deps test test-fresh test-unit test-integration test-fuzz-smoke fuzz demo \
 	demo-stop install check-layering check-exports format format-check \
 	coverage clean distclean help bench-carbon bench-submit
 
-all: $(PLUGINS) $(PROGRAMS)
+all: $(PLUGINS) $(PROGRAMS) $(DATA)
+
+data: $(DATA)
+
+$(B)/data/%: data/%.gz
+	@mkdir -p $(dir $@)
+	$(call say,GUNZIP,$@)
+	$(Q)gzip -dc $< >$@.tmp && mv $@.tmp $@
 
 help:
 	@echo "make            build plugins into $(B)/plugins, programs into $(B)/bin"
 	@echo "make deps       install Debian packages, fetch and configure Slurm's source (root)"
 	@echo "make test       deps, build, unit tests, fuzz smoke, then integration tests"
 	@echo "make test-unit | test-integration | fuzz | coverage | bench"
+	@echo "make test-fresh deps.sh is complete: unit tests in a bare Debian 12 root (root)"
 	@echo "make bench-submit  submission cost, plugins on vs off (root; docs/testing.md)"
-	@echo "make bench-carbon  carbon-sim experiments on ../shared/data -> docs/results-carbon-sim.md"
+	@echo "make bench-carbon  carbon-sim experiments on the shipped data -> docs/results-carbon-sim.md"
 	@echo "make demo       start the local federation, submit example jobs, show sacct"
 	@echo "make demo-stop  stop everything the demo started"
 	@echo "make install    plugins to \$$DESTDIR$(SLURM_PLUGINDIR), programs to \$$DESTDIR$(PREFIX)"
@@ -180,10 +195,10 @@ $(B)/bin/carbon-sim: $(CARBON_SIM_SRCS) tools/carbon-sim/carbon-sim.h \
 	$(Q)$(CC) $(CFLAGS_BASE) $(LDFLAGS_BASE) -o $@ $(CARBON_SIM_SRCS) \
 		$(LIBCARBON) -lz -lm
 
-# The documented experiments on the shipped data (../shared/data): JSON in
+# The documented experiments on the shipped data (data/): JSON in
 # $(B)/bench/carbon, then docs/results-carbon-sim.md regenerated from it.
-bench-carbon: $(B)/bin/carbon-sim
-	@tools/carbon-sim/bench.sh $(B)/bin/carbon-sim ../shared/data \
+bench-carbon: $(B)/bin/carbon-sim $(DATA)
+	@tools/carbon-sim/bench.sh $(B)/bin/carbon-sim $(B)/data/carbon $(WORKLOAD) \
 		$(B)/bench/carbon docs/results-carbon-sim.md
 
 # ---- carbon-cached -----------------------------------------------------------
@@ -213,9 +228,9 @@ $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/test
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka -lm
 
-test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) check-layering check-exports test-fuzz-smoke
+test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) $(DATA) check-layering check-exports test-fuzz-smoke
 	@set -e; for t in $(UNIT_BINS) $(CACHE_TEST_BINS); do \
-		echo "== $$t"; $$t; done
+		echo "== $$t"; CARBON_DATA_DIR=$(B)/data/carbon $$t; done
 	@echo "unit tests: $(words $(UNIT_BINS) $(CACHE_TEST_BINS)) programs passed"
 
 # ---- benchmarks (report, never assert) -------------------------------------
@@ -297,6 +312,12 @@ test: deps
 test-integration: all
 	@tests/integration/run.sh
 
+# The package list in build-aux/deps.sh is complete: a bare Debian 12 root
+# (debootstrap minbase, cached in $(B)/fresh) with git, make and nothing
+# else builds and passes the unit tests from a copy of this tree.
+test-fresh: deps
+	@build-aux/test-fresh.sh $(B)
+
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@tools/demo.sh
@@ -336,7 +357,7 @@ $(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench
+	rm -rf $(B)/lib $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench $(B)/data
 
 distclean:
 	rm -rf $(B)

@@ -29,6 +29,8 @@ pkgs=(
 	clang-format procps iproute2 psmisc
 	# bench_cache.sh measures peak memory with /usr/bin/time
 	time
+	# make test-fresh: a bare Debian 12 root to prove this list complete
+	debootstrap
 	# carbon-cached's integration tests: a real Prometheus scrapes
 	# /metrics, a small fake provider server, HMAC checks, HTTP probes
 	prometheus python3 openssl curl

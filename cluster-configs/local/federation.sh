@@ -44,7 +44,8 @@ DB_PORT=$((BASE + 1))
 DBD_PORT=$((BASE + 2))
 METRICS_PORT=$((BASE + 3))
 CACHED=$top/build/bin/carbon-cached
-TRACES=$(cd "$top/../shared/data/carbon" 2>/dev/null && pwd || echo "$top/../shared/data/carbon")
+# The shipped traces (data/carbon), decompressed by make into build/data.
+TRACES=$top/build/data/carbon
 # Each zone's shipped trace file and its 2023 mean (the static fallback).
 declare -A TRACE=([ES]=emaps2023_ES_hourly.csv [NO]=emaps2023_NO_hourly.csv
 	[US-CAL-CISO]=emaps2023_US-CAL-CISO_hourly.csv)

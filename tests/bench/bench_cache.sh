@@ -17,11 +17,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/../.." && pwd)
 zones=${1:-300}
 rounds=${2:-10}
-traces=$(cd "$top/../shared/data/carbon" && pwd)
+traces=$top/build/data/carbon
 out=$top/build/bench/cache
 mkdir -p "$out"
 cd "$top"
-make -s build/cache/libcache.a build/adapters/libadapters.a build/lib/libcarbon.a \
+make -s data build/cache/libcache.a build/adapters/libadapters.a build/lib/libcarbon.a \
 	build/bin/carbon-cached >/dev/null
 
 cat >"$out/driver.c" <<'EOF'

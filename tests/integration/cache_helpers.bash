@@ -3,7 +3,7 @@
 
 CACHE_TOP=${CARBON_TOP:-$(cd "$BATS_TEST_DIRNAME/../.." && pwd)}
 CACHED=$CACHE_TOP/build/bin/carbon-cached
-TRACES=$(cd "$CACHE_TOP/../shared/data/carbon" && pwd)
+TRACES=$CACHE_TOP/build/data/carbon
 ES_TRACE=$TRACES/emaps2023_ES_hourly.csv
 NO_TRACE=$TRACES/emaps2023_NO_hourly.csv
 CAL_TRACE=$TRACES/emaps2023_US-CAL-CISO_hourly.csv

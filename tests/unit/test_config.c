@@ -19,7 +19,7 @@
 #include "carbon/footprint.h"
 #include "carbon/policy.h"
 
-#define TRACES "/work/shared/data/carbon/"
+#define TRACES "/srv/carbon/traces/"
 
 /* The example: line numbers matter to the tests below. */
 static const char example[] =

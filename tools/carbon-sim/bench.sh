@@ -6,17 +6,19 @@
 # forecast-quality variants; and a synthetic 100,000-job year for speed.
 # Each run writes one JSON file; report.sh turns them into the results page.
 #
-# Usage: bench.sh CARBON_SIM DATA_DIR OUT_DIR RESULTS_MD
+# Usage: bench.sh CARBON_SIM TRACE_DIR WORKLOAD_SWF OUT_DIR RESULTS_MD
+# (make bench-carbon passes build/data/carbon, decompressed from data/carbon,
+# and data/workloads/NASA-iPSC-1993-3.1-cln.swf.gz)
 set -euo pipefail
 
 sim=$1
-data=$2
-out=$3
-md=$4
+traces=$2
+swf=$3
+out=$4
+md=$5
 here=$(dirname "$0")
 
-swf=$data/workloads/NASA-iPSC-1993-3.1-cln.swf.gz
-for f in "$swf" "$data"/carbon/emaps2023_{ES,NO,US-CAL-CISO}_hourly.csv; do
+for f in "$swf" "$traces"/emaps2023_{ES,NO,US-CAL-CISO}_hourly.csv; do
 	if [ ! -r "$f" ]; then
 		echo "bench-carbon: $f is missing (the shipped data)" >&2
 		exit 1
@@ -27,8 +29,8 @@ rm -f "$out"/*.json "$out"/*.time
 
 lca='Carbon Intensity gCO₂eq/kWh (LCA)'
 cluster() { # NAME ZONE
-	printf 'name=%s,cores=128,pue=1.2,trace=%s/carbon/emaps2023_%s_hourly.csv,time-col=Datetime (UTC),value-col=%s' \
-		"$1" "$data" "$2" "$lca"
+	printf 'name=%s,cores=128,pue=1.2,trace=%s/emaps2023_%s_hourly.csv,time-col=Datetime (UTC),value-col=%s' \
+		"$1" "$traces" "$2" "$lca"
 }
 ES=$(cluster es ES)
 NO=$(cluster no NO)
