@@ -52,6 +52,14 @@ LIB_SRCS   := $(wildcard lib/*.c)
 LIB_OBJS   := $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 LIBCARBON  := $(B)/lib/libcarbon.a
 
+# The simulator's model and policies (sim/, pure like lib/): used by
+# carbon-sim and its tests only, never linked into a daemon or plugin.
+# It runs libcarbon's very policy, so it links libcarbon (not the reverse).
+SIM_SRCS   := $(wildcard sim/*.c)
+SIM_OBJS   := $(patsubst sim/%.c,$(B)/sim/%.o,$(SIM_SRCS))
+LIBSIM     := $(B)/sim/libcarbonsim.a
+SIM_CFLAGS := -Isim
+
 # Adapters shared by the plugins and programs (system clock, later Redis,
 # HMAC, files): they may use anything; lib/ may not.
 ADAPTER_SRCS := $(wildcard adapters/*.c)
@@ -86,6 +94,7 @@ CACHE_FUZZ_BINS := $(patsubst tests/fuzz/cache/%.c,$(B)/fuzz/%,$(CACHE_FUZZ_SRCS
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
+SIM_UNIT_BINS := $(addprefix $(B)/tests/,test_sim test_swf test_prng)
 BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -139,9 +148,20 @@ $(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h) | $(B)/lib
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -c -o $@ $<
 
-$(LIBCARBON): $(LIB_OBJS)
+# An archive also depends on its source folder, whose time changes when a
+# file leaves it: else an old archive keeps the objects of moved sources.
+$(LIBCARBON): $(LIB_OBJS) lib
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+# ---- the simulator's library (pure C, libc and libcarbon only) ---------------
+$(B)/sim/%.o: sim/%.c $(wildcard sim/*.h sim/carbon/*.h lib/carbon/*.h) | $(B)/sim
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(SIM_CFLAGS) -c -o $@ $<
+
+$(LIBSIM): $(SIM_OBJS) sim
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
 $(B)/adapters/%.o: adapters/%.c $(wildcard adapters/*.h lib/carbon/*.h) | $(B)/adapters
 	$(call say,CC,$@)
@@ -190,10 +210,10 @@ $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)
 
 $(B)/bin/carbon-sim: $(CARBON_SIM_SRCS) tools/carbon-sim/carbon-sim.h \
-		$(LIBCARBON) | $(B)/bin
+		$(LIBSIM) $(LIBCARBON) | $(B)/bin
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(LDFLAGS_BASE) -o $@ $(CARBON_SIM_SRCS) \
-		$(LIBCARBON) -lz -lm
+	$(Q)$(CC) $(CFLAGS_BASE) $(SIM_CFLAGS) $(LDFLAGS_BASE) -o $@ $(CARBON_SIM_SRCS) \
+		$(LIBSIM) $(LIBCARBON) -lz -lm
 
 # The documented experiments on the shipped data (data/): JSON in
 # $(B)/bench/carbon, then docs/results-carbon-sim.md regenerated from it.
@@ -224,9 +244,15 @@ $(B)/tests/cache/%: tests/cache/%.c $(wildcard tests/cache/*.h) \
 		$(CACHE_LIB) $(ADAPTERS) $(LIBCARBON) $(CACHE_LIBS) -lcmocka
 
 # ---- unit tests (cmocka) ---------------------------------------------------
+# The simulator's tests also see sim/ and link its archive.
+$(SIM_UNIT_BINS): $(LIBSIM)
+$(SIM_UNIT_BINS): private TEST_CFLAGS := $(SIM_CFLAGS)
+$(SIM_UNIT_BINS): private TEST_LIBS := $(LIBSIM)
+
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) -Wno-missing-prototypes -o $@ $< $(LIBCARBON) -lcmocka -lm
+	$(Q)$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+		$(TEST_LIBS) $(LIBCARBON) -lcmocka -lm
 
 test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) $(DATA) check-layering check-exports test-fuzz-smoke
 	@set -e; for t in $(UNIT_BINS) $(CACHE_TEST_BINS); do \
@@ -254,19 +280,31 @@ bench-submit: all $(B)/bench/submit_client
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -Ilib -D_GNU_SOURCE \
 	       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-# The core is compiled once with the sanitizers and coverage hooks, then
-# linked into each target.
+# The core (and the simulator, for fuzz_swf) is compiled once with the
+# sanitizers and coverage hooks, then linked into each target.
+FUZZ_OBJ_CFLAGS := $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_CFLAGS))
 FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
-.SECONDARY: $(FUZZ_LIB_OBJS)
+FUZZ_SIM_OBJS := $(patsubst sim/%.c,$(B)/fuzz/sim/%.o,$(SIM_SRCS))
+.SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_SIM_OBJS)
 
 $(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZCC,$@)
-	$(Q)$(CLANG) $(subst fuzzer$(comma),fuzzer-no-link$(comma),$(FUZZ_CFLAGS)) -c -o $@ $<
+	$(Q)$(CLANG) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/sim/%.o: sim/%.c $(wildcard sim/*.h sim/carbon/*.h lib/carbon/*.h)
+	@mkdir -p $(dir $@)
+	$(call say,FUZZCC,$@)
+	$(Q)$(CLANG) $(FUZZ_OBJ_CFLAGS) $(SIM_CFLAGS) -c -o $@ $<
+
+# fuzz_swf drives the simulator: it sees sim/ and links its objects.
+$(B)/fuzz/fuzz_swf: $(FUZZ_SIM_OBJS)
+$(B)/fuzz/fuzz_swf: private TEST_CFLAGS := $(SIM_CFLAGS)
+$(B)/fuzz/fuzz_swf: private TEST_LIBS := $(FUZZ_SIM_OBJS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) | $(B)/fuzz
 	$(call say,FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_OBJS) -lm
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(TEST_LIBS) $(FUZZ_LIB_OBJS) -lm
 
 # Fuzz targets of carbon-cached's parsers: their sources are few, so they
 # are compiled straight in with the sanitizers.
@@ -291,7 +329,7 @@ fuzz: $(FUZZ_BINS) $(CACHE_FUZZ_BINS)
 		$$f -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus/$$n \
 			tests/fuzz/corpus/$$n; done
 
-# ---- coverage of lib/ ------------------------------------------------------
+# ---- coverage of lib/ (and, second, of sim/) ---------------------------------
 coverage: | $(B)/cov
 	@$(MAKE) --no-print-directory -s B=$(B)/cov/b OPT="-O0 -g --coverage" \
 		WERROR=$(WERROR) $(patsubst $(B)/%,$(B)/cov/b/%,$(UNIT_BINS))
@@ -301,7 +339,10 @@ coverage: | $(B)/cov
 	@gcovr --root . --filter 'lib/' --object-directory $(B)/cov/b/lib \
 		--txt $(B)/cov/coverage.txt --print-summary $(B)/cov/b/lib \
 		| tee $(B)/cov/summary.txt | grep -E '^lines'
-	@echo "details: $(B)/cov/coverage.txt"
+	@gcovr --root . --filter 'sim/' --object-directory $(B)/cov/b/sim \
+		--txt $(B)/cov/coverage-sim.txt --print-summary $(B)/cov/b/sim \
+		| tee $(B)/cov/summary-sim.txt | grep -E '^lines' | sed 's|^|sim/ |'
+	@echo "details: $(B)/cov/coverage.txt, $(B)/cov/coverage-sim.txt"
 
 # ---- integration tests and the demo ----------------------------------------
 test: deps
@@ -326,9 +367,11 @@ demo-stop:
 	@cluster-configs/local/federation.sh down
 
 # ---- checks -----------------------------------------------------------------
-# lib/ is the pure core: libc only, and no clock, environment or randomness.
-check-layering: $(LIBCARBON)
-	@build-aux/check-layering.sh lib $(LIBCARBON)
+# lib/ and sim/ are pure: libc only, and no clock, environment or randomness;
+# libcarbon, the plugins and carbon-cached neither include nor link sim/.
+SIM_FREE_BINS := $(PLUGINS) $(filter %/carbon-cached,$(PROGRAMS))
+check-layering: $(LIBCARBON) $(LIBSIM) $(SIM_FREE_BINS)
+	@build-aux/check-layering.sh $(LIBCARBON) $(LIBSIM) $(SIM_FREE_BINS)
 
 # Each plugin exports exactly the symbols Slurm looks up.
 check-exports: $(PLUGINS)
@@ -352,12 +395,12 @@ install: all
 	install -m 644 docs/man/*.7 $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
 
-$(B)/lib $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench:
+$(B)/lib $(B)/sim $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench:
 	@mkdir -p $@
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench $(B)/data
+	rm -rf $(B)/lib $(B)/sim $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench $(B)/data
 
 distclean:
 	rm -rf $(B)

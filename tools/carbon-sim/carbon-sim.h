@@ -2,8 +2,8 @@
  * carbon-sim.h: what the files of the carbon-sim program share.
  *
  * carbon-sim is an adapter: it reads files (SWF, gzip, CSV), parses the
- * command line, times itself and prints; every rule lives in libcarbon
- * (carbon/swf.h, carbon/sim*.h, carbon/policy.h).
+ * command line, times itself and prints; every rule lives in libcarbonsim
+ * (sim/: carbon/swf.h, carbon/sim*.h) and libcarbon (carbon/policy.h).
  *
  *   options.c   the command line
  *   spec.c      numbers and the --cluster spec

@@ -1,7 +1,7 @@
 /*
  * carbon-sim: replay a workload on carbon-aware clusters (see --help and
  * docs/carbon-sim.md).  This file runs the policies in turn and times
- * them; the model is libcarbon's (carbon/sim.h).
+ * them; the model is libcarbonsim's (sim/carbon/sim.h).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * log2 --gen-cores), log-uniform run times from 1 min to 24 h scaled so
  * the offered load is --gen-load of three clusters of --gen-cores, and
  * requested times 1-3x the run time rounded up to 10 minutes.  Seeded by
- * --seed through libcarbon's PRNG, so the same options give the same file.
+ * --seed through libcarbonsim's PRNG, so the same options give the same file.
  */
 #include <math.h>
 #include <stdlib.h>
