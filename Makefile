@@ -199,12 +199,15 @@ $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
 		-o $@ $< $(CTLD_COMMON) $(CTLD_LIBS)
 
-# SPANK needs only <slurm/spank.h> from libslurm-dev.
+# SPANK needs only <slurm/spank.h> from libslurm-dev.  spank_carbon.c is the
+# dispatcher; the other sources are one per Slurm context.
+SPANK_SRCS := spank/client.c
+
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
-		$(ADAPTERS) $(LIBCARBON) | $(B)/plugins
+		$(SPANK_SRCS) $(wildcard spank/*.h) $(ADAPTERS) $(LIBCARBON) | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(ADAPTERS) $(LIBCARBON) -lm
+		$(SPANK_SRCS) $(ADAPTERS) $(LIBCARBON) -lm
 
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)
