@@ -2,9 +2,9 @@
  * job_submit/carbon: Slurm's entry points for carbon-aware job submission.
  *
  * This file is the adapter between slurmctld and libcarbon: it reads the
- * carbon options the SPANK plugin put into job_desc->spank_job_env, and (in
- * later stages) calls the core policy and writes its decision back onto the
- * job.  It runs on slurmctld's submit path with the config, job, node,
+ * carbon options the SPANK plugin put into job_desc->spank_job_env (or the
+ * site's defaults), calls the core policy (place.c) and writes its decision
+ * back onto the job: the sibling set, the begin time and AdminComment.  It runs on slurmctld's submit path with the config, job, node,
  * partition and federation read locks held: it must never block, never do
  * network I/O and never call Slurm's client API.
  *
