@@ -244,6 +244,32 @@ static void test_parse_errors(void **state)
 	assert_float_equal(r.expected_g, -1, 0);
 }
 
+/* Times are read in the traces' ISO 8601 form (carbon_timeparse_iso()). */
+static void test_parse_times(void **state)
+{
+	struct carbon_decision_record r;
+
+	(void)state;
+	assert_int_equal(carbon_decision_parse(
+				 "{\"carbon\":{\"v\":1,\"at\":\"\\u004Eo\","
+				 "\"begin\":\"2023-06-15 05:00+01:00\","
+				 "\"latest\":\"2023-06-15T04:00:30.5z\"}}",
+				 &r, NULL, 0),
+			 0);
+	assert_string_equal(r.at, "No");
+	assert_true(r.deferred);
+	assert_int_equal(r.begin, INT64_C(1686801600));
+	assert_int_equal(r.latest, INT64_C(1686801630));
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\","
+		    "\"begin\":\"2023-06-15\"}}",
+		    CARBON_EINVAL, "bad time in begin");
+	parse_fails("{\"carbon\":{\"v\":1,\"at\":\"no\","
+		    "\"begin\":\"1969-12-31T23:59:59Z\"}}",
+		    CARBON_EINVAL, "bad time in begin");
+	parse_fails("{\"carbon\":{\"at\":\"\\u00zz\"}}", CARBON_EINVAL,
+		    "bad value of at");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_merge_errors),
 		cmocka_unit_test(test_parse_round_trip),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
