@@ -178,8 +178,8 @@ $(ADAPTERS): $(ADAPTER_OBJS)
 PLUGIN_LDFLAGS = -shared $(LDFLAGS_BASE) -Wl,--version-script=$(word 2,$^)
 
 # The two slurmctld plugins share plugins/common (carbon.conf, the Redis
-# snapshot) and link hiredis and OpenSSL (HMAC) for it.
-CTLD_COMMON := plugins/common/carbon_ctld.c
+# snapshot, the job view) and link hiredis and OpenSSL (HMAC) for it.
+CTLD_COMMON := plugins/common/carbon_ctld.c plugins/common/carbon_job.c
 CTLD_CFLAGS := -Iplugins/common -Iadapters
 CTLD_LIBS   := $(ADAPTERS) $(LIBCARBON) -lhiredis -lcrypto -lpthread -lm
 

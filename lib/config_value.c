@@ -287,43 +287,11 @@ static int set_cpufreq(struct config_parse *ps, const struct config_key *k,
 	return 0;
 }
 
-static bool two(const char *s, int *v)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return false;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return true;
-}
-
 /* YYYY-MM-DD[THH:MM[:SS]][Z], UTC, a real date. */
 static bool read_utc(const char *s, int64_t *t)
 {
-	size_t n = strlen(s);
-	int f[6] = {0}, yl, yh;
-	struct tm tm = {0}, back;
-
-	if (n && s[n - 1] == 'Z')
-		n--;
-	if ((n != 10 && n != 16 && n != 19) || !two(s, &yh) ||
-	    !two(s + 2, &yl) || s[4] != '-' || !two(s + 5, &f[1]) ||
-	    s[7] != '-' || !two(s + 8, &f[2]))
-		return false;
-	if (n > 10 && (s[10] != 'T' || !two(s + 11, &f[3]) || s[13] != ':' ||
-		       !two(s + 14, &f[4])))
-		return false;
-	if (n > 16 && (s[16] != ':' || !two(s + 17, &f[5])))
-		return false;
-	tm.tm_year = yh * 100 + yl - 1900;
-	tm.tm_mon = f[1] - 1;
-	tm.tm_mday = f[2];
-	tm.tm_hour = f[3];
-	tm.tm_min = f[4];
-	tm.tm_sec = f[5];
-	if (tm.tm_year < 70 || f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] > 23 ||
-	    f[4] > 59 || f[5] > 59 || carbon_time_from_utc_tm(&tm, t) ||
-	    carbon_time_to_utc_tm(*t, &back) || back.tm_mday != f[2])
-		return false;
-	return true;
+	return !carbon_timeparse_iso(s, strlen(s), CARBON_TIMEPARSE_ISO_DATE, t,
+				     NULL, 0);
 }
 
 /* "a,b,c" into up to CHAIN_MAX names; duplicates rejected. */

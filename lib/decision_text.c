@@ -12,7 +12,6 @@
 #include "carbon/decision_text.h"
 #include "carbon/tags.h"
 #include "carbon/timeparse.h"
-#include "carbon/trace_csv.h"
 
 struct out {
 	char *buf;
@@ -264,10 +263,11 @@ static bool get_num(struct in *in, double *v)
 	return *stop == '\0';
 }
 
-/* A UTC time as put_time() writes it (the trace reader's ISO 8601). */
+/* A UTC time as put_time() writes it, or any ISO 8601 the traces use. */
 static bool get_utc(const char *s, int64_t *t)
 {
-	return !carbon_trace_csv_parse_time(s, strlen(s), t, NULL, 0);
+	return !carbon_timeparse_iso(s, strlen(s), CARBON_TIMEPARSE_ISO_TRACE,
+				     t, NULL, 0);
 }
 
 static int bad(char *err, size_t errlen, const char *what, const char *key)

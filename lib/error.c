@@ -81,3 +81,14 @@ int carbon_error_check_value(const char *name, const char *value,
 	}
 	return 0;
 }
+
+const char *carbon_error_shown(const char *s, size_t len, char *buf, size_t cap)
+{
+	size_t n = len < cap - 4 ? len : cap - 4, i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?'
+								      : s[i];
+	strcpy(buf + i, n < len ? "..." : "");
+	return buf;
+}

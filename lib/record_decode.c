@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "carbon/record_internal.h"
 #include "carbon/timeparse.h"
@@ -102,35 +101,11 @@ static bool digits(const char *s, size_t n)
 	return n > 0;
 }
 
-static int num2(const char *s)
-{
-	return (s[0] - '0') * 10 + (s[1] - '0');
-}
-
 /* Exactly YYYY-MM-DDTHH:MM:SSZ, a real calendar date, 1970..9999. */
 static bool parse_time(const char *s, size_t n, int64_t *t)
 {
-	struct tm tm = {0}, back;
-	int64_t v;
-
-	if (n != TIME_LEN || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !digits(s, 4) ||
-	    !digits(s + 5, 2) || !digits(s + 8, 2) || !digits(s + 11, 2) ||
-	    !digits(s + 14, 2) || !digits(s + 17, 2))
-		return false;
-	tm.tm_year = num2(s) * 100 + num2(s + 2) - 1900;
-	tm.tm_mon = num2(s + 5) - 1;
-	tm.tm_mday = num2(s + 8);
-	tm.tm_hour = num2(s + 11);
-	tm.tm_min = num2(s + 14);
-	tm.tm_sec = num2(s + 17);
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59 ||
-	    carbon_time_from_utc_tm(&tm, &v) || !record_time_ok(v) ||
-	    carbon_time_to_utc_tm(v, &back) || back.tm_mday != tm.tm_mday)
-		return false;
-	*t = v;
-	return true;
+	return !carbon_timeparse_iso(s, n, CARBON_TIMEPARSE_ISO_EXACT, t, NULL,
+				     0);
 }
 
 /* A canonical non-negative integer: "0" or no leading zero, <= max. */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "carbon/timeparse.h"
 #include "carbon/trace_csv.h"
 
 enum { COL_TIME, COL_VALUE, COL_EST, NCOLS };
@@ -387,8 +388,9 @@ static int parse_row(struct parser *ps, const struct row *r,
 	rc = field_text(ps, r, k, buf, sizeof(buf), &text, msg, msglen);
 	if (rc)
 		return rc;
-	rc = carbon_trace_csv_parse_time(text, strlen(text), &pt->t, why,
-					 sizeof(why));
+	rc = carbon_timeparse_iso(text, strlen(text),
+				  CARBON_TIMEPARSE_ISO_TRACE, &pt->t, why,
+				  sizeof(why));
 	if (rc)
 		goto bad_field;
 	k = COL_VALUE;

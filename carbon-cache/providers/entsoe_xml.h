@@ -26,7 +26,7 @@
 #include <libxml/tree.h>
 
 #include "carbon/error.h"
-#include "carbon/trace_csv.h"
+#include "carbon/timeparse.h"
 
 /* Longest text of one element read, bytes with the NUL. */
 #define XML_TEXT_MAX 256
@@ -107,7 +107,8 @@ static inline int xml_child_time(xmlNode *parent, const char *name,
 
 	if (rc)
 		return rc;
-	rc = carbon_trace_csv_parse_time(buf, strlen(buf), t, why, sizeof(why));
+	rc = carbon_timeparse_iso(buf, strlen(buf), CARBON_TIMEPARSE_ISO_TRACE,
+				  t, why, sizeof(why));
 	if (rc)
 		return carbon_error_set(err, errlen, rc, "%s.%s: \"%.40s\": %s",
 					where, name, buf, why);

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "carbon/timeparse.h"
-#include "carbon/trace_csv.h"
 #include "json_util.h"
 
 /* Does where name the document itself ("prov:")? */
@@ -319,7 +318,8 @@ int carbon_provider_json_time(struct json_object *obj, const char *key,
 		return rc;
 	s = json_object_get_string(m);
 	len = json_object_get_string_len(m);
-	rc = carbon_trace_csv_parse_time(s, (size_t)len, t, why, sizeof(why));
+	rc = carbon_timeparse_iso(s, (size_t)len, CARBON_TIMEPARSE_ISO_TRACE, t,
+				  why, sizeof(why));
 	if (rc)
 		return carbon_error_set(err, errlen, rc, "%s: \"%.40s\": %s",
 					join(path, sizeof(path), where, key), s,

@@ -67,4 +67,13 @@ int carbon_error_check_value(const char *name, const char *value,
 			     const char *forms, char *err,
 			     size_t errlen) CARBON_MUST_CHECK;
 
+/*
+ * A printable copy of the len bytes at s, for quoting input that was not
+ * checked first (a field of a file, a provider's answer): control bytes
+ * become '?', and more than cap - 4 bytes are cut and end in "...".
+ * Returns buf (cap bytes, cap >= 4).
+ */
+const char *carbon_error_shown(const char *s, size_t len, char *buf,
+			       size_t cap);
+
 #endif

@@ -1,5 +1,7 @@
 /*
- * carbon/timeparse.h: parse a point in time exactly as `sbatch --begin`.
+ * carbon/timeparse.h: parse a point in time exactly as `sbatch --begin`,
+ * and the ISO 8601 UTC times machines write (carbon_timeparse_iso(), at
+ * the end).
  *
  * Used for --carbon-deadline.  For every value Slurm 22.05's parse_time()
  * accepts (with its "past" flag off, as sbatch uses it) the result is the
@@ -98,6 +100,44 @@ int carbon_time_parse(const char *s, const struct carbon_clock *clk,
  */
 int carbon_time_format(int64_t when, const struct carbon_clock *clk, char *buf,
 		       size_t len) CARBON_MUST_CHECK;
+
+/*
+ * ISO 8601 times in UTC: the one parser for every machine-written time the
+ * project reads (lib/timeparse_iso.c).  Each reader keeps the spelling it
+ * always accepted, named by its form:
+ *
+ *   EXACT   YYYY-MM-DDTHH:MM:SSZ and nothing else: the cache record, whose
+ *           bytes are signed and so have one spelling only.
+ *   DATE    YYYY-MM-DD[THH:MM[:SS]][Z]: carbon.conf (TraceStart); a date
+ *           alone is its midnight.
+ *   TRACE   YYYY-MM-DD, then 'T', 't' or ' ', then HH:MM[:SS[{.|,}DIGITS]],
+ *           then nothing, 'Z', 'z' or an offset {+|-}HH[[:]MM]: CSV traces,
+ *           providers' JSON and XML ("2023-01-23T17:00:00.000Z"), the
+ *           decision record on a job, carbon-sim's --start.  The fraction
+ *           is dropped (times are whole seconds).
+ *
+ * Upper-case 'T' and 'Z' only, except in TRACE.  No leap second (:60), no
+ * day past the month's end.
+ */
+enum carbon_timeparse_iso {
+	CARBON_TIMEPARSE_ISO_EXACT,
+	CARBON_TIMEPARSE_ISO_DATE,
+	CARBON_TIMEPARSE_ISO_TRACE,
+};
+
+/*
+ * Parse the len bytes at s (no surrounding spaces, no NUL needed) in the
+ * given form into *t, seconds since the epoch; *t is written only on
+ * success.  Returns 0; CARBON_EINVAL, "\"S\" is not a time; use FORM"
+ * (malformed, or an offset beyond 23:59; NULL s or t, or an unknown form,
+ * give "time: internal error: bad arguments"); or CARBON_ERANGE,
+ * "\"S\" has a field out of range; ..." (month, day, hour, minute or
+ * second) or "\"S\" is outside 1970..9999; ..." (once the offset is
+ * applied).  S is the input, made printable and cut at 44 bytes.
+ */
+int carbon_timeparse_iso(const char *s, size_t len,
+			 enum carbon_timeparse_iso form, int64_t *t, char *err,
+			 size_t errlen) CARBON_MUST_CHECK;
 
 /*
  * Pure UTC calendar arithmetic, for ports and tests: timegm() and

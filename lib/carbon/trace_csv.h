@@ -11,9 +11,10 @@
  * "Carbon Intensity gCO₂eq/kWh (LCA)") or by 0-based index; spaces around
  * a value are ignored.
  *
- * Times: YYYY-MM-DD, then 'T' or ' ', then HH:MM[:SS[.fraction]], then
- * nothing (UTC), 'Z', or an offset +HH:MM, +HHMM or +HH (or '-').  The
- * fraction is dropped (series have whole seconds).  Values: decimal
+ * Times: carbon_timeparse_iso()'s TRACE form (carbon/timeparse.h):
+ * YYYY-MM-DD, then 'T' or ' ', then HH:MM[:SS[.fraction]], then nothing
+ * (UTC), 'Z', or an offset +HH:MM, +HHMM or +HH (or '-').  The fraction
+ * is dropped (series have whole seconds).  Values: decimal
  * numbers (123, 114.42, 1.5e2), no NaN or infinity.  The optional
  * "estimated" column holds true/false/1/0 (case-insensitive) or nothing.
  *
@@ -93,16 +94,6 @@ int carbon_trace_csv_parse(const char *buf, size_t len,
 			   carbon_series **out,
 			   struct carbon_trace_csv_report *report, char *err,
 			   size_t errlen) CARBON_MUST_CHECK;
-
-/*
- * One time as above (len bytes of s, no surrounding spaces) into *t,
- * seconds since the epoch.  Also for providers' JSON ("2023-01-23T17:00:
- * 00.000Z").  Returns 0, CARBON_EINVAL (malformed) or CARBON_ERANGE
- * (a field out of range, or before 1970 / after 9999 once the offset is
- * applied).
- */
-int carbon_trace_csv_parse_time(const char *s, size_t len, int64_t *t,
-				char *err, size_t errlen) CARBON_MUST_CHECK;
 
 /*
  * One value as above into *v (a leading '-' parses; the series rejects

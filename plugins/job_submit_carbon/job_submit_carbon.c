@@ -26,6 +26,7 @@
 #include "src/slurmctld/fed_mgr.h"
 
 #include "carbon_ctld.h"
+#include "carbon_job.h"
 #include "place.h"
 
 /*
@@ -109,16 +110,17 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	char *summary = carbon_env_summary(job_desc);
 	int64_t now = (int64_t)time(NULL);
-	int64_t runtime = carbon_place_runtime(job_desc);
 	char err[512], outcome[600];
 	struct carbon_tags tags;
+	struct carbon_job job;
 	int rc;
 
+	carbon_job_of_desc(job_desc, &job);
 	carbon_ctld_read_lock(&ctld);
-	rc = carbon_place_tags(&ctld, job_desc, now, runtime, &tags, err,
+	rc = carbon_place_tags(&ctld, job_desc, now, job.runtime, &tags, err,
 			       sizeof(err));
 	if (!rc)
-		carbon_place_job(&ctld, job_desc, &tags, now, runtime, outcome,
+		carbon_place_job(&ctld, job_desc, &tags, &job, now, outcome,
 				 sizeof(outcome));
 	carbon_ctld_read_unlock(&ctld);
 	if (rc && is_sibling_copy(job_desc)) {
@@ -156,8 +158,8 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 {
 	job_desc_msg_t view = {0};
 	struct carbon_tags tags;
+	struct carbon_job job;
 	char err[512];
-	int64_t runtime;
 	int rc;
 
 	(void)submit_uid;
@@ -176,9 +178,9 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr,
 	view.time_limit = job_desc->time_limit != NO_VAL ? job_desc->time_limit
 							 : job_ptr->time_limit;
 	view.job_id = NO_VAL;
-	runtime = carbon_place_runtime(&view);
+	carbon_job_of_desc(&view, &job);
 	carbon_ctld_read_lock(&ctld);
-	rc = carbon_place_tags(&ctld, &view, (int64_t)time(NULL), runtime,
+	rc = carbon_place_tags(&ctld, &view, (int64_t)time(NULL), job.runtime,
 			       &tags, err, sizeof(err));
 	carbon_ctld_read_unlock(&ctld);
 	if (!rc)

@@ -20,6 +20,7 @@
 
 #include "carbon/decision_text.h"
 #include "carbon/policy.h"
+#include "carbon_job.h"
 #include "place.h"
 #include "sysclock.h"
 
@@ -74,26 +75,6 @@ int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 		}
 	}
 	return carbon_tags_parse(&in, &clk, NULL, tags, err, errlen);
-}
-
-int64_t carbon_place_runtime(const job_desc_msg_t *job)
-{
-	part_record_t *part = NULL;
-
-	if (job->time_limit != NO_VAL && job->time_limit != INFINITE &&
-	    job->time_limit > 0)
-		return (int64_t)job->time_limit * 60;
-	if (job->partition && !strchr(job->partition, ','))
-		part = find_part_record(job->partition);
-	if (!part)
-		part = default_part_loc;
-	if (part && part->default_time != NO_VAL &&
-	    part->default_time != INFINITE && part->default_time > 0)
-		return (int64_t)part->default_time * 60;
-	if (part && part->max_time != INFINITE && part->max_time != NO_VAL &&
-	    part->max_time > 0)
-		return (int64_t)part->max_time * 60;
-	return 3600; /* nothing known: plan for an hour */
 }
 
 static uint64_t bit(int i)
@@ -167,34 +148,6 @@ static int origin_of(const struct carbon_ctld *c, const job_desc_msg_t *job,
 	return origin;
 }
 
-static struct carbon_job_usage usage_of(const job_desc_msg_t *job)
-{
-	struct carbon_job_usage u = {.cores = 1, .cpu_usage = 1};
-	uint64_t mem = job->pn_min_memory;
-
-	if (job->min_cpus != NO_VAL && job->min_cpus > 0)
-		u.cores = job->min_cpus;
-	if (mem != NO_VAL64 && mem) {
-		bool per_cpu = mem & MEM_PER_CPU;
-
-		u.mem_gb = (double)(mem & ~MEM_PER_CPU) / 1024.0;
-		if (per_cpu)
-			u.mem_gb *= u.cores;
-	}
-	return u;
-}
-
-/* Comma list of the clusters in mask, from Slurm's allocator. */
-static char *cluster_list(const char **names, size_t n, uint64_t mask)
-{
-	char *out = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		if (mask & bit((int)i))
-			xstrfmtcat(out, "%s%s", out ? "," : "", names[i]);
-	return out;
-}
-
 static uint32_t cpu_freq_of(const char *s)
 {
 	static const struct {
@@ -254,7 +207,7 @@ static void apply(const struct carbon_ctld *c, job_desc_msg_t *job,
 	if (d->changed && !sibling_copy && fed_mgr_fed_rec &&
 	    d->siblings != allowed) {
 		xfree(job->clusters);
-		job->clusters = cluster_list(names, n, d->siblings);
+		job->clusters = carbon_job_cluster_list(names, n, d->siblings);
 	}
 	/* A user's own --begin is never made earlier. */
 	if (d->deferred && (here || !sibling_copy) &&
@@ -272,8 +225,9 @@ static double elapsed_us(const struct timespec *a, const struct timespec *b)
 }
 
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
-		      const struct carbon_tags *tags, int64_t now,
-		      int64_t runtime, char *outcome, size_t outlen)
+		      const struct carbon_tags *tags,
+		      const struct carbon_job *view, int64_t now, char *outcome,
+		      size_t outlen)
 {
 	struct carbon_policy_cluster pc[CARBON_POLICY_MAX_CLUSTERS];
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
@@ -300,10 +254,10 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	pj = (struct carbon_policy_job){
 		.urgency = tags->urgency,
 		.now = now,
-		.runtime = runtime,
+		.runtime = view->runtime,
 		.has_latest_start = tags->has_latest_start,
 		.latest_start = tags->latest_start,
-		.usage = usage_of(job),
+		.usage = view->usage,
 		.origin = (size_t)origin,
 		.allowed = allowed,
 	};

@@ -14,28 +14,27 @@
 
 #include "carbon/tags.h"
 #include "carbon_ctld.h"
+#include "carbon_job.h"
 
 /*
  * Read the job's carbon options (spank_job_env CARBON_*), apply the
  * site's defaults for its partition and QOS, and check them.  Returns 0
  * with *tags filled, or a negative CARBON_E* with a message for the user
- * in err.  runtime is the job's time limit in seconds.
+ * in err.  runtime is carbon_job_of_desc()'s run time, in seconds.
  */
 int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 		      int64_t now, int64_t runtime, struct carbon_tags *tags,
 		      char *err, size_t errlen);
 
-/* The run time to plan with: the time limit, else the partition's. */
-int64_t carbon_place_runtime(const job_desc_msg_t *job);
-
 /*
- * Decide and apply: narrow job->clusters, set begin_time, apply the ECO
+ * Decide for the job (view: carbon_job_of_desc() of it) and apply: narrow job->clusters, set begin_time, apply the ECO
  * profile, merge the decision into admin_comment.  outcome gets what
  * happened in words, for the caller's one log line per job.  Never fails
  * the submission.
  */
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
-		      const struct carbon_tags *tags, int64_t now,
-		      int64_t runtime, char *outcome, size_t outlen);
+		      const struct carbon_tags *tags,
+		      const struct carbon_job *view, int64_t now, char *outcome,
+		      size_t outlen);
 
 #endif

@@ -14,7 +14,7 @@
  *  - init() runs before slurmctld serves RPCs, so the first pass comes one
  *    interval later and a failing RPC is just retried at the next pass;
  *  - it talks to slurmctld only through the client API (job list,
- *    federation, update), never holding a slurmctld lock;
+ *    partitions, federation, update), never holding a slurmctld lock;
  *  - fini() wakes it and joins it, so `scontrol shutdown` and SIGTERM are
  *    prompt.
  * init() never fails: a failing plugstack init is fatal to slurmctld, and a
@@ -42,6 +42,7 @@
 #include "carbon/decision_text.h"
 #include "carbon/replan.h"
 #include "carbon_ctld.h"
+#include "carbon_job.h"
 
 /* The entry points slurmctld looks up by name (see exports.map). */
 #define EXPORT __attribute__((visibility("default")))
@@ -100,6 +101,8 @@ struct view {
 	uint64_t fed_mask; /* carbon indices of the federation's members */
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
 	size_t n;
+	/* this cluster's partitions, for a job's run time; NULL: unknown */
+	const partition_info_msg_t *parts;
 };
 
 /* fed_mgr.c's sibling bit for a cluster id (ids run from 1 to 63). */
@@ -158,32 +161,6 @@ static int by_job_id(const void *a, const void *b)
 	return 0;
 }
 
-static struct carbon_job_usage usage_of(const slurm_job_info_t *j)
-{
-	struct carbon_job_usage u = {.cores = 1, .cpu_usage = 1};
-	uint64_t mem = j->pn_min_memory;
-
-	if (j->num_cpus && j->num_cpus != NO_VAL)
-		u.cores = j->num_cpus;
-	if (mem && mem != NO_VAL64) {
-		u.mem_gb = (double)(mem & ~MEM_PER_CPU) / 1024.0;
-		if (mem & MEM_PER_CPU)
-			u.mem_gb *= u.cores;
-	}
-	return u;
-}
-
-/* Comma list of the clusters in mask, from Slurm's allocator. */
-static char *cluster_list(const struct view *v, uint64_t mask)
-{
-	char *out = NULL;
-
-	for (size_t i = 0; i < v->n; i++)
-		if (mask & (UINT64_C(1) << i))
-			xstrfmtcat(out, "%s%s", out ? "," : "", v->names[i]);
-	return out;
-}
-
 /* A new plan, made under the locks and sent after them. */
 struct update {
 	uint32_t job_id;
@@ -222,9 +199,10 @@ static void add_update(const struct view *v, const slurm_job_info_t *o,
 	u->job_id = o->job_id;
 	u->begin = (time_t)rp->begin;
 	u->admin_comment = xstrdup(merged);
-	u->clusters = (v->self_id && rp->siblings != siblings)
-			      ? cluster_list(v, rp->siblings)
-			      : NULL;
+	u->clusters =
+		(v->self_id && rp->siblings != siblings)
+			? carbon_job_cluster_list(v->names, v->n, rp->siblings)
+			: NULL;
 	snprintf(u->why, sizeof(u->why), "%s", rp->why);
 }
 
@@ -240,6 +218,7 @@ static void replan_job(const struct view *v,
 {
 	struct carbon_decision_record rec;
 	struct carbon_replan_job rj;
+	struct carbon_job job;
 	struct carbon_replan rp;
 	slurm_job_info_t *o = NULL;
 	char err[256];
@@ -263,14 +242,12 @@ static void replan_job(const struct view *v,
 			err);
 		return;
 	}
+	carbon_job_of_info(o, v->parts, &job);
 	rj = (struct carbon_replan_job){
 		.now = now,
 		.begin_time = (int64_t)o->eligible_time, /* the begin time */
-		.runtime = (o->time_limit && o->time_limit != NO_VAL &&
-			    o->time_limit != INFINITE)
-				   ? (int64_t)o->time_limit * 60
-				   : 3600,
-		.usage = usage_of(o),
+		.runtime = job.runtime,
+		.usage = job.usage,
 		.origin = (size_t)ctld.self,
 		.siblings = siblings_of(v, o),
 		/* A revoked origin copy may show priority 0: the reason
@@ -357,6 +334,7 @@ static uint64_t send_updates(struct updates *ups)
 static void replan_pass(void)
 {
 	job_info_msg_t *jobs = NULL;
+	partition_info_msg_t *parts = NULL;
 	void *fed = NULL;
 	struct view v = {0};
 	struct updates ups = {0};
@@ -381,6 +359,17 @@ static void replan_pass(void)
 		      plugin_type, slurm_strerror(slurm_get_errno()), interval);
 		goto out;
 	}
+	/* For the run time of a job without a time limit, as job_submit
+	 * takes it under slurmctld's partition lock: here over RPC, because
+	 * this thread holds no slurmctld lock. */
+	if (slurm_load_partitions(0, &parts, SHOW_ALL | SHOW_LOCAL) !=
+	    SLURM_SUCCESS) {
+		debug("%s: cannot load partitions (%s); jobs without a time "
+		      "limit are planned for an hour",
+		      plugin_type, slurm_strerror(slurm_get_errno()));
+		parts = NULL;
+	}
+	v.parts = parts;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	carbon_ctld_read_lock(&ctld);
 	if (carbon_ctld_enabled(&ctld)) {
@@ -407,6 +396,8 @@ static void replan_pass(void)
 out:
 	if (jobs)
 		slurm_free_job_info_msg(jobs);
+	if (parts)
+		slurm_free_partition_info_msg(parts);
 	if (fed)
 		slurm_destroy_federation_rec(fed);
 }

@@ -2,7 +2,9 @@
  * libFuzzer target for carbon_time_parse(): any bytes, under three fixed
  * fake clocks (UTC, UTC+1, and east of Greenwich at the end of year 9999),
  * must give 0 with an instant in range or a negative code with a message
- * that names the option.
+ * that names the option.  The same bytes go to carbon_timeparse_iso()
+ * under its three forms: an instant in range or a message, and what the
+ * strictest form accepts the others read as the same instant.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +50,31 @@ static void check(const char *s, int64_t now, int64_t offset)
 	}
 }
 
+static void check_iso(const char *s, size_t len)
+{
+	static const enum carbon_timeparse_iso forms[] = {
+		CARBON_TIMEPARSE_ISO_EXACT,
+		CARBON_TIMEPARSE_ISO_DATE,
+		CARBON_TIMEPARSE_ISO_TRACE,
+	};
+	int64_t t[3];
+	int rc[3];
+	char err[256];
+
+	for (size_t i = 0; i < 3; i++) {
+		err[0] = '\0';
+		t[i] = -1;
+		rc[i] = carbon_timeparse_iso(s, len, forms[i], &t[i], err,
+					     sizeof(err));
+		if (rc[i] == 0 && (t[i] < 0 || t[i] > CARBON_TIME_MAX))
+			abort();
+		if (rc[i] && (rc[i] < CARBON_ERROR_LAST || !err[0]))
+			abort();
+	}
+	if (rc[0] == 0 && (rc[1] || rc[2] || t[1] != t[0] || t[2] != t[0]))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
@@ -56,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data, size);
 	s[size] = '\0';
+	check_iso(s, size);
 	check(s, INT64_C(1795429062), 0);
 	check(s, INT64_C(1795425462), 3600);
 	check(s, CARBON_TIME_MAX - 3600, 14 * 3600);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "carbon/timeparse.h"
+#include "carbon/timeparse.h"
 #include "carbon/trace_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -85,7 +86,8 @@ static void fields(const char *buf, size_t len)
 	int64_t t;
 	double v;
 
-	if (carbon_trace_csv_parse_time(buf, len, &t, NULL, 0) == 0 &&
+	if (carbon_timeparse_iso(buf, len, CARBON_TIMEPARSE_ISO_TRACE, &t, NULL,
+				 0) == 0 &&
 	    (t < 0 || t > CARBON_TIME_MAX))
 		abort();
 	if (carbon_trace_csv_parse_value(buf, len, &v, NULL, 0) == 0 &&

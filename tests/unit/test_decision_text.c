@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -244,6 +245,42 @@ static void test_parse_errors(void **state)
 	assert_float_equal(r.expected_g, -1, 0);
 }
 
+/* Times are read in the traces' ISO 8601 form (carbon_timeparse_iso()). */
+static void test_parse_times(void **state)
+{
+	static const struct {
+		const char *begin;
+		int64_t t; /* -1: refused */
+	} times[] = {
+		{"2023-06-15T04:00:00Z", INT64_C(1686801600)},
+		{"2023-06-15 05:00+01:00", INT64_C(1686801600)},
+		{"2023-06-15t04:00:30.5z", INT64_C(1686801630)},
+		{"2023-06-15", -1},
+		{"1969-12-31T23:59:59Z", -1},
+	};
+	struct carbon_decision_record r;
+	char comment[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		snprintf(comment, sizeof(comment),
+			 "{\"carbon\":{\"v\":1,\"at\":\"\\u004Eo\","
+			 "\"begin\":\"%s\"}}",
+			 times[i].begin);
+		if (times[i].t < 0) {
+			parse_fails(comment, CARBON_EINVAL,
+				    "bad time in begin");
+			continue;
+		}
+		assert_int_equal(carbon_decision_parse(comment, &r, NULL, 0),
+				 0);
+		assert_string_equal(r.at, "No");
+		assert_int_equal(r.begin, times[i].t);
+	}
+	parse_fails("{\"carbon\":{\"at\":\"\\u00zz\"}}", CARBON_EINVAL,
+		    "bad value of at");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_merge_errors),
 		cmocka_unit_test(test_parse_round_trip),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

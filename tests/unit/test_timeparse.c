@@ -1,7 +1,8 @@
 /*
  * Unit tests for carbon/timeparse.h: every sbatch --begin form, Slurm's
- * roll-over rules, every rejection, the clock port's failures, and the
- * UTC calendar helpers (checked against libc's timegm/gmtime_r).
+ * roll-over rules, every rejection, the clock port's failures, the UTC
+ * calendar helpers (checked against libc's timegm/gmtime_r), and the ISO
+ * 8601 UTC parser under each of its forms.
  *
  * The fake clock has a fixed offset from UTC, optionally with a one-hour
  * step at a given instant (a daylight saving start), and can be told to
@@ -621,6 +622,205 @@ static void test_utc_calendar_edges(void **state)
 	assert_int_equal(carbon_time_from_utc_tm(&tm, &t), 0);
 }
 
+/* ---- ISO 8601 UTC --------------------------------------------------------- */
+
+#define T0  INT64_C(1672531200) /* 2023-01-01T00:00:00Z */
+#define INV CARBON_EINVAL
+#define RNG CARBON_ERANGE
+
+/*
+ * One input under each form: what the cache record (EXACT), carbon.conf
+ * (DATE) and the traces, providers and decision record (TRACE) each made
+ * of it before they shared this parser: 0 with the instant t, or the code.
+ */
+static const struct iso_case {
+	const char *in;
+	int exact, date, trace;
+	int64_t t;
+} iso_cases[] = {
+	{"2023-01-01T00:00:00Z", 0, 0, 0, T0},
+	{"2023-01-01T00:00Z", INV, 0, 0, T0},
+	{"2023-01-01T00:00:00", INV, 0, 0, T0},
+	{"2023-01-01T00:00", INV, 0, 0, T0},
+	{"2023-01-01", INV, 0, INV, T0},
+	{"2023-01-01Z", INV, 0, INV, T0},
+	{"2023-01-01 00:00", INV, INV, 0, T0},
+	{"2023-01-01 00:00:00", INV, INV, 0, T0},
+	{"2023-01-01t00:00:00z", INV, INV, 0, T0},
+	{"2023-01-01T00:00:00z", INV, INV, 0, T0},
+	{"2023-01-01T00:00:00.000Z", INV, INV, 0, T0},
+	{"2023-01-01T00:00:00,999Z", INV, INV, 0, T0},
+	{"2023-01-01T00:00:59.999", INV, INV, 0, T0 + 59},
+	{"2023-01-01T01:00:00+01:00", INV, INV, 0, T0},
+	{"2023-01-01T01:00+0100", INV, INV, 0, T0},
+	{"2023-01-01T01:00+01", INV, INV, 0, T0},
+	{"2022-12-31T18:30:00-05:30", INV, INV, 0, T0},
+	{"2023-06-15T04:05:06Z", 0, 0, 0, INT64_C(1686801906)},
+	{"2024-02-29T12:00:00Z", 0, 0, 0, INT64_C(1709208000)},
+	{"2000-02-29T00:00:00Z", 0, 0, 0, INT64_C(951782400)},
+	{"1970-01-01T00:00:00Z", 0, 0, 0, 0},
+	{"1970-01-01", INV, 0, INV, 0},
+	{"1970-01-01T01:00+01:00", INV, INV, 0, 0},
+	{"9999-12-31T23:59:59Z", 0, 0, 0, CARBON_TIME_MAX},
+	{"9999-12-31T23:59:59", INV, 0, 0, CARBON_TIME_MAX},
+	/* malformed under every form */
+	{"", INV, INV, INV, 0},
+	{"Z", INV, INV, INV, 0},
+	{"2023-01-0", INV, INV, INV, 0},
+	{"2023-01-01T", INV, INV, INV, 0},
+	{"2023-01-01T00", INV, INV, INV, 0},
+	{"2023-01-01T00:0", INV, INV, INV, 0},
+	{"2023/01/01T00:00:00Z", INV, INV, INV, 0},
+	{"2023-01-01X00:00:00Z", INV, INV, INV, 0},
+	{"2023-01-01T00:00:", INV, INV, INV, 0},
+	{"2023-01-01T00:00:0", INV, INV, INV, 0},
+	{"2023-01-01T00:00:00.", INV, INV, INV, 0},
+	{"2023-01-01T00:00:00.Z", INV, INV, INV, 0},
+	{"2023-01-01T00:00:00ZZ", INV, INV, INV, 0},
+	{"2023-01-01T00:00:00 Z", INV, INV, INV, 0},
+	{"2023-01-01ZZ", INV, INV, INV, 0},
+	{"2023-01-01z", INV, INV, INV, 0},
+	{"2023-01-01T00:00+1", INV, INV, INV, 0},
+	{"2023-01-01T00:00+01:", INV, INV, INV, 0},
+	{"2023-01-01T00:00+01:0", INV, INV, INV, 0},
+	{"2023-01-01T00:00+01:000", INV, INV, INV, 0},
+	{"2023-01-01T00:00+24:00", INV, INV, INV, 0},
+	{"2023-01-01T00:00+01:60", INV, INV, INV, 0},
+	{"2023-01-01T00:00UTC", INV, INV, INV, 0},
+	{"+023-01-01T00:00:00Z", INV, INV, INV, 0},
+	{" 2023-01-01T00:00:00Z", INV, INV, INV, 0},
+	{"2023-01-01T00:00:00Z ", INV, INV, INV, 0},
+	{"2023-13-01T00:00", INV, RNG, RNG, 0},
+	/* a field out of range, or a time outside 1970..9999 */
+	{"2023-13-01T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-00-01T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-02-29T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-02-29", INV, RNG, INV, 0},
+	{"1900-02-29T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-04-31T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-01-00T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-01-32T00:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-01-01T24:00:00Z", RNG, RNG, RNG, 0},
+	{"2023-01-01T00:60:00Z", RNG, RNG, RNG, 0},
+	{"2023-01-01T00:00:60Z", RNG, RNG, RNG, 0},
+	{"1969-12-31T23:59:59Z", RNG, RNG, RNG, 0},
+	{"1969-12-31", INV, RNG, INV, 0},
+	{"0000-01-01T00:00:00Z", RNG, RNG, RNG, 0},
+	{"1970-01-01T00:00+00:01", INV, INV, RNG, 0},
+	{"9999-12-31T23:59:59-00:01", INV, INV, RNG, 0},
+};
+
+static void check_iso(const struct iso_case *c, enum carbon_timeparse_iso f,
+		      int want)
+{
+	int64_t t = -42;
+	char msg[256] = "";
+	int rc = carbon_timeparse_iso(c->in, strlen(c->in), f, &t, msg,
+				      sizeof(msg));
+
+	if (rc != want || (!rc && t != c->t) || (rc && t != -42))
+		fail_msg("\"%s\" form %d: rc %d (%s), t %lld; want %d, %lld",
+			 c->in, (int)f, rc, msg, (long long)t, want,
+			 (long long)c->t);
+	if (rc && !strstr(msg, rc == INV ? "\" is not a time; use "
+					 : "; use YYYY-MM-DD"))
+		fail_msg("\"%s\" form %d: message \"%s\"", c->in, (int)f, msg);
+}
+
+static void test_iso_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(iso_cases) / sizeof(iso_cases[0]); i++) {
+		const struct iso_case *c = &iso_cases[i];
+
+		check_iso(c, CARBON_TIMEPARSE_ISO_EXACT, c->exact);
+		check_iso(c, CARBON_TIMEPARSE_ISO_DATE, c->date);
+		check_iso(c, CARBON_TIMEPARSE_ISO_TRACE, c->trace);
+	}
+}
+
+static int iso(const char *s, size_t len, enum carbon_timeparse_iso f,
+	       int64_t *t, char *msg, size_t msglen)
+{
+	return carbon_timeparse_iso(s, len, f, t, msg, msglen);
+}
+
+static void test_iso_messages(void **state)
+{
+	const char *point = "2023-01-01T00:00:00Z 123.4 -";
+	int64_t t = -1;
+	char msg[256];
+
+	(void)state;
+	/* a slice of a longer line, as the cache record reads it */
+	assert_int_equal(iso(point, 20, CARBON_TIMEPARSE_ISO_EXACT, &t, msg,
+			     sizeof(msg)),
+			 0);
+	assert_int_equal(t, T0);
+	assert_int_equal(iso(point, 21, CARBON_TIMEPARSE_ISO_EXACT, &t, msg,
+			     sizeof(msg)),
+			 INV);
+	assert_string_equal(msg, "\"2023-01-01T00:00:00Z \" is not a time; "
+				 "use YYYY-MM-DDTHH:MM:SSZ");
+	assert_int_equal(iso("2023-02-29", 10, CARBON_TIMEPARSE_ISO_DATE, &t,
+			     msg, sizeof(msg)),
+			 RNG);
+	assert_string_equal(msg, "\"2023-02-29\" has a field out of range; "
+				 "use YYYY-MM-DD[THH:MM[:SS]][Z]");
+	assert_int_equal(iso("1969-12-31T23:59:59Z", 20,
+			     CARBON_TIMEPARSE_ISO_TRACE, &t, msg, sizeof(msg)),
+			 RNG);
+	assert_string_equal(msg, "\"1969-12-31T23:59:59Z\" is outside "
+				 "1970..9999; use "
+				 "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]");
+	/* control bytes are not copied into the message */
+	assert_int_equal(iso("2023-01-01\t00:00\x01", 17,
+			     CARBON_TIMEPARSE_ISO_TRACE, &t, msg, sizeof(msg)),
+			 INV);
+	assert_string_equal(msg, "\"2023-01-01?00:00?\" is not a time; use "
+				 "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]");
+	/* a fraction of any length is dropped; the quote is cut */
+	assert_int_equal(iso("2023-01-01T00:00:00.00000000000000000000000"
+			     "00000000000000000000000000000",
+			     72, CARBON_TIMEPARSE_ISO_TRACE, &t, msg,
+			     sizeof(msg)),
+			 0);
+	assert_int_equal(iso("2023-01-01T00:00:00.00000000000000000000000"
+			     "00000000000000000000000000000X",
+			     73, CARBON_TIMEPARSE_ISO_TRACE, &t, msg,
+			     sizeof(msg)),
+			 INV);
+	assert_non_null(strstr(msg, "0000...\" is not a time"));
+	/* a NUL inside the bytes is not a digit */
+	assert_int_equal(iso("2023-01-01T00:00:00Z", 20,
+			     CARBON_TIMEPARSE_ISO_EXACT, &t, NULL, 0),
+			 0);
+	assert_int_equal(iso("2023-01-01T00:00\0000Z", 19,
+			     CARBON_TIMEPARSE_ISO_TRACE, &t, NULL, 0),
+			 INV);
+}
+
+static void test_iso_bad_arguments(void **state)
+{
+	int64_t t = -1;
+	char msg[128];
+
+	(void)state;
+	assert_int_equal(
+		iso(NULL, 0, CARBON_TIMEPARSE_ISO_TRACE, &t, msg, sizeof(msg)),
+		INV);
+	assert_string_equal(msg, "time: internal error: bad arguments");
+	assert_int_equal(iso("x", 1, CARBON_TIMEPARSE_ISO_TRACE, NULL, NULL, 0),
+			 INV);
+	assert_int_equal(iso("2023-01-01T00:00:00Z", 20,
+			     (enum carbon_timeparse_iso)3, &t, NULL, 0),
+			 INV);
+	assert_int_equal(iso("2023-01-01T00:00:00Z", 20,
+			     (enum carbon_timeparse_iso) - 1, &t, NULL, 0),
+			 INV);
+	assert_int_equal(t, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +837,9 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_utc_calendar),
 		cmocka_unit_test(test_utc_calendar_edges),
+		cmocka_unit_test(test_iso_forms),
+		cmocka_unit_test(test_iso_messages),
+		cmocka_unit_test(test_iso_bad_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -532,111 +532,6 @@ static void test_gaps(void **state)
 
 /* ---- fields -------------------------------------------------------------- */
 
-static void test_times(void **state)
-{
-	static const struct {
-		const char *in;
-		int64_t t;
-	} good[] = {
-		{"2023-01-01T00:00:00Z", T0},
-		{"2023-01-01T00:00Z", T0},
-		{"2023-01-01 00:00", T0},
-		{"2023-01-01 00:00:00", T0},
-		{"2023-01-01t00:00:00z", T0},
-		{"2023-01-01T00:00:00.000Z", T0},
-		{"2023-01-01T00:00:00,999Z", T0},
-		{"2023-01-01T00:00:59.999", T0 + 59},
-		{"2023-01-01T01:00:00+01:00", T0},
-		{"2023-01-01T01:00+0100", T0},
-		{"2023-01-01T01:00+01", T0},
-		{"2022-12-31T18:30:00-05:30", T0},
-		{"2024-02-29T12:00Z", INT64_C(1709208000)},
-		{"2000-02-29T00:00Z", INT64_C(951782400)},
-		{"1970-01-01T00:00Z", 0},
-		{"1970-01-01T01:00+01:00", 0},
-		{"9999-12-31T23:59:59Z", CARBON_TIME_MAX},
-	};
-	static const struct {
-		const char *in;
-		int code;
-	} bad[] = {
-		{"", CARBON_EINVAL},
-		{"2023-01-01", CARBON_EINVAL},
-		{"2023-01-01T00", CARBON_EINVAL},
-		{"2023-01-01T00:0", CARBON_EINVAL},
-		{"2023/01/01T00:00", CARBON_EINVAL},
-		{"2023-01-01X00:00", CARBON_EINVAL},
-		{"2023-01-01T00:00:", CARBON_EINVAL},
-		{"2023-01-01T00:00:0", CARBON_EINVAL},
-		{"2023-01-01T00:00:00.", CARBON_EINVAL},
-		{"2023-01-01T00:00:00.Z", CARBON_EINVAL},
-		{"2023-01-01T00:00:00ZZ", CARBON_EINVAL},
-		{"2023-01-01T00:00:00 Z", CARBON_EINVAL},
-		{"2023-01-01T00:00+1", CARBON_EINVAL},
-		{"2023-01-01T00:00+01:", CARBON_EINVAL},
-		{"2023-01-01T00:00+01:0", CARBON_EINVAL},
-		{"2023-01-01T00:00+01:000", CARBON_EINVAL},
-		{"2023-01-01T00:00+24:00", CARBON_EINVAL},
-		{"2023-01-01T00:00+01:60", CARBON_EINVAL},
-		{"2023-01-01T00:00UTC", CARBON_EINVAL},
-		{"+023-01-01T00:00", CARBON_EINVAL},
-		{"2023-13-01T00:00", CARBON_ERANGE},
-		{"2023-00-01T00:00", CARBON_ERANGE},
-		{"2023-02-29T00:00", CARBON_ERANGE},
-		{"1900-02-29T00:00", CARBON_ERANGE},
-		{"2023-04-31T00:00", CARBON_ERANGE},
-		{"2023-01-00T00:00", CARBON_ERANGE},
-		{"2023-01-01T24:00", CARBON_ERANGE},
-		{"2023-01-01T00:60", CARBON_ERANGE},
-		{"2023-01-01T00:00:60", CARBON_ERANGE},
-		{"1969-12-31T23:59:59Z", CARBON_ERANGE},
-		{"1970-01-01T00:00+00:01", CARBON_ERANGE},
-		{"9999-12-31T23:59:59-00:01", CARBON_ERANGE},
-		{"0000-01-01T00:00Z", CARBON_ERANGE},
-	};
-	int64_t t;
-	char msg[256];
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		t = -1;
-		if (carbon_trace_csv_parse_time(good[i].in, strlen(good[i].in),
-						&t, msg, sizeof(msg)) ||
-		    t != good[i].t)
-			fail_msg("\"%s\": %s, got %lld", good[i].in, msg,
-				 (long long)t);
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = carbon_trace_csv_parse_time(
-			bad[i].in, strlen(bad[i].in), &t, msg, sizeof(msg));
-
-		if (rc != bad[i].code)
-			fail_msg("\"%s\": rc %d, want %d", bad[i].in, rc,
-				 bad[i].code);
-	}
-	assert_int_equal(carbon_trace_csv_parse_time("2023-01-01\t00:00\x01",
-						     17, &t, msg, sizeof(msg)),
-			 CARBON_EINVAL);
-	assert_string_equal(msg, "\"2023-01-01?00:00?\" is not a time; use "
-				 "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM]");
-	assert_int_equal(carbon_trace_csv_parse_time(
-				 "2023-01-01T00:00:00.00000000000000000000000"
-				 "00000000000000000000000000000",
-				 72, &t, msg, sizeof(msg)),
-			 0);
-	assert_int_equal(carbon_trace_csv_parse_time(
-				 "2023-01-01T00:00:00.00000000000000000000000"
-				 "00000000000000000000000000000X",
-				 73, &t, msg, sizeof(msg)),
-			 CARBON_EINVAL);
-	assert_non_null(strstr(msg, "0000...\" is not a time"));
-	assert_int_equal(
-		carbon_trace_csv_parse_time(NULL, 0, &t, msg, sizeof(msg)),
-		CARBON_EINVAL);
-	assert_int_equal(carbon_trace_csv_parse_time("x", 1, NULL, NULL, 0),
-			 CARBON_EINVAL);
-}
-
 static void test_values(void **state)
 {
 	static const struct {
@@ -795,7 +690,6 @@ int main(void)
 		cmocka_unit_test(test_long_header_name),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_gaps),
-		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_too_many_rows),

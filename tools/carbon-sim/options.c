@@ -11,7 +11,7 @@
 
 #include "carbon-sim.h"
 #include "carbon/duration.h"
-#include "carbon/trace_csv.h"
+#include "carbon/timeparse.h"
 
 #define VERSION "0.1"
 
@@ -181,8 +181,8 @@ static int parse_start(const char *s, struct opts *o)
 {
 	char err[256];
 
-	if (carbon_trace_csv_parse_time(s, strlen(s), &o->start, err,
-					sizeof(err)))
+	if (carbon_timeparse_iso(s, strlen(s), CARBON_TIMEPARSE_ISO_TRACE,
+				 &o->start, err, sizeof(err)))
 		return usage_error("--start: %s (use e.g. 2023-03-01T00:00Z)",
 				   err);
 	o->has_start = true;
