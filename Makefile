@@ -60,7 +60,7 @@ SIM_OBJS   := $(patsubst sim/%.c,$(B)/sim/%.o,$(SIM_SRCS))
 LIBSIM     := $(B)/sim/libcarbonsim.a
 SIM_CFLAGS := -Isim
 
-# Adapters shared by the plugins and programs (system clock, later Redis,
+# Adapters shared by the plugins and programs (system clock, Redis snapshot,
 # HMAC, files): they may use anything; lib/ may not.
 ADAPTER_SRCS := $(wildcard adapters/*.c)
 ADAPTER_OBJS := $(patsubst adapters/%.c,$(B)/adapters/%.o,$(ADAPTER_SRCS))
