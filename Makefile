@@ -144,7 +144,7 @@ $(SLURM_TREE)/.configured:
 	@build-aux/deps.sh $(B)/slurm
 
 # ---- the core library (pure C, libc only) --------------------------------
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h) | $(B)/lib
+$(B)/lib/%.o: lib/%.c $(wildcard lib/internal/*.h lib/carbon/*.h) | $(B)/lib
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -c -o $@ $<
 
@@ -290,7 +290,7 @@ FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
 FUZZ_SIM_OBJS := $(patsubst sim/%.c,$(B)/fuzz/sim/%.o,$(SIM_SRCS))
 .SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_SIM_OBJS)
 
-$(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h)
+$(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/internal/*.h lib/carbon/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZCC,$@)
 	$(Q)$(CLANG) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<

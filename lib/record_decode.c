@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "carbon/record_internal.h"
+#include "internal/record_internal.h"
 #include "carbon/timeparse.h"
 
 #define TIME_LEN 20 /* YYYY-MM-DDTHH:MM:SSZ */
