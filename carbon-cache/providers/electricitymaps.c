@@ -147,7 +147,7 @@ int carbon_electricitymaps_parse_forecast(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int emaps_open(const struct carbon_config_provider *cfg, void **state,
+static int emaps_open(const struct carbon_provider_conf *cfg, void **state,
 		      char *err, size_t errlen)
 {
 	struct emaps_state *st;
@@ -188,7 +188,7 @@ static void emaps_close(void *state)
 
 /* GET one document and parse it into out; *status is the HTTP status. */
 static int get_doc(const struct emaps_state *st,
-		   const struct carbon_config_provider *cfg,
+		   const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, enum doc doc,
 		   struct carbon_provider_points *out, long *status, char *err,
 		   size_t errlen)
@@ -220,7 +220,7 @@ static int get_doc(const struct emaps_state *st,
 	return rc;
 }
 
-static int emaps_fetch(void *state, const struct carbon_config_provider *cfg,
+static int emaps_fetch(void *state, const struct carbon_provider_conf *cfg,
 		       struct carbon_http *http, const char *area, int64_t now,
 		       carbon_series **out, char *err, size_t errlen)
 {

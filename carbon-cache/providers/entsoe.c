@@ -45,7 +45,7 @@ struct a75 {
 
 struct entsoe_state {
 	char token[CARBON_SECRET_MAX];
-	const struct carbon_config_factors *factors;
+	const struct carbon_factors *factors;
 };
 
 /* ---- reading the series ------------------------------------------------------ */
@@ -339,7 +339,7 @@ static void drop_empty(struct a75 *a)
 }
 
 /* Walk the finest grid over [earliest start, earliest end). */
-static int combine(struct a75 *a, const struct carbon_config_factors *f,
+static int combine(struct a75 *a, const struct carbon_factors *f,
 		   struct carbon_provider_points *out, char *err, size_t errlen)
 {
 	size_t cur[CARBON_ENTSOE_TYPES_MAX] = {0};
@@ -350,7 +350,7 @@ static int combine(struct a75 *a, const struct carbon_config_factors *f,
 	for (size_t i = 0; i < n; i++) {
 		const struct type *ty = &a->types[i];
 
-		factor[i] = carbon_config_factor(f, ty->psr);
+		factor[i] = carbon_factors_get(f, ty->psr);
 		start = ty->v[0].t < start ? ty->v[0].t : start;
 		if (ty->v[ty->n - 1].t + ty->v[ty->n - 1].len < end)
 			end = ty->v[ty->n - 1].t + ty->v[ty->n - 1].len;
@@ -424,7 +424,7 @@ static int read_root(struct a75 *a, xmlNode *root, char *err, size_t errlen)
 }
 
 int carbon_entsoe_parse_a75(const char *buf, size_t len,
-			    const struct carbon_config_factors *factors,
+			    const struct carbon_factors *factors,
 			    struct carbon_provider_points *out,
 			    struct carbon_entsoe_report *report, char *err,
 			    size_t errlen)
@@ -480,7 +480,7 @@ int carbon_entsoe_parse_a75(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int entsoe_open(const struct carbon_config_provider *cfg, void **state,
+static int entsoe_open(const struct carbon_provider_conf *cfg, void **state,
 		       char *err, size_t errlen)
 {
 	struct entsoe_state *st;
@@ -517,8 +517,8 @@ static int entsoe_open(const struct carbon_config_provider *cfg, void **state,
 }
 
 int carbon_entsoe_bind_factors(void *state,
-			       const struct carbon_config_factors *factors,
-			       char *err, size_t errlen)
+			       const struct carbon_factors *factors, char *err,
+			       size_t errlen)
 {
 	struct entsoe_state *st = state;
 
@@ -539,7 +539,7 @@ static void entsoe_close(void *state)
 }
 
 static int build_url(const struct entsoe_state *st,
-		     const struct carbon_config_provider *cfg, const char *area,
+		     const struct carbon_provider_conf *cfg, const char *area,
 		     int64_t now, struct provider_url *u, const char *who,
 		     char *err, size_t errlen)
 {
@@ -586,7 +586,7 @@ static int bad_request(const struct entsoe_state *st, const char *who,
 	return rc;
 }
 
-static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
+static int entsoe_fetch(void *state, const struct carbon_provider_conf *cfg,
 			struct carbon_http *http, const char *area, int64_t now,
 			carbon_series **out, char *err, size_t errlen)
 {

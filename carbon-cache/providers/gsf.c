@@ -223,7 +223,7 @@ int carbon_gsf_parse_forecast(const char *buf, size_t len, const char *location,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int gsf_open(const struct carbon_config_provider *cfg, void **state,
+static int gsf_open(const struct carbon_provider_conf *cfg, void **state,
 		    char *err, size_t errlen)
 {
 	struct gsf_state *st;
@@ -260,7 +260,7 @@ static void gsf_close(void *state)
 	free(state);
 }
 
-static int build_url(const struct carbon_config_provider *cfg, const char *area,
+static int build_url(const struct carbon_provider_conf *cfg, const char *area,
 		     int64_t now, bool forecast, struct provider_url *u,
 		     const char *who, char *err, size_t errlen)
 {
@@ -284,7 +284,7 @@ static int build_url(const struct carbon_config_provider *cfg, const char *area,
 }
 
 static int get_doc(const struct gsf_state *st,
-		   const struct carbon_config_provider *cfg,
+		   const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, int64_t now,
 		   bool forecast, struct carbon_provider_points *out,
 		   long *status, char *err, size_t errlen)
@@ -315,7 +315,7 @@ static int get_doc(const struct gsf_state *st,
 	return rc;
 }
 
-static int gsf_fetch(void *state, const struct carbon_config_provider *cfg,
+static int gsf_fetch(void *state, const struct carbon_provider_conf *cfg,
 		     struct carbon_http *http, const char *area, int64_t now,
 		     carbon_series **out, char *err, size_t errlen)
 {

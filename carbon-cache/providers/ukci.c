@@ -216,7 +216,7 @@ int carbon_ukci_parse_area(const char *area, int *regionid, char *err,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int ukci_open(const struct carbon_config_provider *cfg, void **state,
+static int ukci_open(const struct carbon_provider_conf *cfg, void **state,
 		     char *err, size_t errlen)
 {
 	struct ukci_state *st;
@@ -245,7 +245,7 @@ static void ukci_close(void *state)
 }
 
 /* GET one document: path "intensity/FROM/pt24h" etc. */
-static int get_doc(const struct carbon_config_provider *cfg,
+static int get_doc(const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, const char *what,
 		   const char *path, int regionid,
 		   struct carbon_provider_points *out, char *err, size_t errlen)
@@ -276,7 +276,7 @@ static int get_doc(const struct carbon_config_provider *cfg,
 	return rc;
 }
 
-static int ukci_fetch(void *state, const struct carbon_config_provider *cfg,
+static int ukci_fetch(void *state, const struct carbon_provider_conf *cfg,
 		      struct carbon_http *http, const char *area, int64_t now,
 		      carbon_series **out, char *err, size_t errlen)
 {

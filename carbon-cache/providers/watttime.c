@@ -193,12 +193,12 @@ int carbon_watttime_parse_data(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static const char *signal_type(const struct carbon_config_provider *cfg)
+static const char *signal_type(const struct carbon_provider_conf *cfg)
 {
 	return cfg->signal == CARBON_SIGNAL_AVERAGE ? "co2_aoer" : "co2_moer";
 }
 
-static int watttime_open(const struct carbon_config_provider *cfg, void **state,
+static int watttime_open(const struct carbon_provider_conf *cfg, void **state,
 			 char *err, size_t errlen)
 {
 	struct watttime_state *st;
@@ -242,7 +242,7 @@ static void watttime_close(void *state)
 }
 
 static int login(struct watttime_state *st,
-		 const struct carbon_config_provider *cfg,
+		 const struct carbon_provider_conf *cfg,
 		 struct carbon_http *http, const char *area, int64_t now,
 		 char *err, size_t errlen)
 {
@@ -285,7 +285,7 @@ static int login(struct watttime_state *st,
 	return 0;
 }
 
-static int build_url(const struct carbon_config_provider *cfg, const char *area,
+static int build_url(const struct carbon_provider_conf *cfg, const char *area,
 		     int64_t now, bool forecast, struct provider_url *u,
 		     const char *who, char *err, size_t errlen)
 {
@@ -311,7 +311,7 @@ static int build_url(const struct carbon_config_provider *cfg, const char *area,
 
 /* One data call; *status is the last HTTP status. */
 static int get_data(struct watttime_state *st,
-		    const struct carbon_config_provider *cfg,
+		    const struct carbon_provider_conf *cfg,
 		    struct carbon_http *http, const char *area, int64_t now,
 		    bool forecast, struct carbon_provider_points *out,
 		    long *status, char *err, size_t errlen)
@@ -341,7 +341,7 @@ static int get_data(struct watttime_state *st,
 
 /* A data call with a valid token: log in when needed, once more on 401. */
 static int get_authed(struct watttime_state *st,
-		      const struct carbon_config_provider *cfg,
+		      const struct carbon_provider_conf *cfg,
 		      struct carbon_http *http, const char *area, int64_t now,
 		      bool forecast, struct carbon_provider_points *out,
 		      long *status, char *err, size_t errlen)
@@ -363,7 +363,7 @@ static int get_authed(struct watttime_state *st,
 	return rc;
 }
 
-static int watttime_fetch(void *state, const struct carbon_config_provider *cfg,
+static int watttime_fetch(void *state, const struct carbon_provider_conf *cfg,
 			  struct carbon_http *http, const char *area,
 			  int64_t now, carbon_series **out, char *err,
 			  size_t errlen)

@@ -144,7 +144,7 @@ static void test_json(void **state)
 
 static void test_series_build(void **state)
 {
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.signal = CARBON_SIGNAL_AVERAGE,
 		.basis = CARBON_BASIS_LIFECYCLE,
 	};
