@@ -79,6 +79,11 @@ endif
 # tests (tests/cache/) and fuzz targets (tests/fuzz/cache/) link too.
 CACHE_SRCS   := $(filter-out carbon-cache/main.c,$(wildcard carbon-cache/*.c carbon-cache/providers/*.c))
 CACHE_OBJS   := $(patsubst carbon-cache/%.c,$(B)/cache/%.o,$(CACHE_SRCS))
+# carbon-cached's part of carbon.conf (cache_conf.h; pure, libc and
+# libcarbon only): every reader of the file registers it, so the slurmctld
+# plugins, test_config and fuzz_config link it too.
+CACHE_CONF_SRCS := carbon-cache/cache_conf.c carbon-cache/providers/provider_conf.c
+CACHE_CONF   := $(B)/cache/libcacheconf.a
 CACHE_LIB    := $(B)/cache/libcache.a
 CACHE_PKGS   := libcurl json-c libxml-2.0 hiredis libmicrohttpd libcrypto
 CACHE_CFLAGS := -Icarbon-cache -Iadapters \
@@ -144,7 +149,7 @@ $(SLURM_TREE)/.configured:
 	@build-aux/deps.sh $(B)/slurm
 
 # ---- the core library (pure C, libc only) --------------------------------
-$(B)/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h) | $(B)/lib
+$(B)/lib/%.o: lib/%.c $(wildcard lib/internal/*.h lib/carbon/*.h) | $(B)/lib
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -c -o $@ $<
 
@@ -180,12 +185,12 @@ PLUGIN_LDFLAGS = -shared $(LDFLAGS_BASE) -Wl,--version-script=$(word 2,$^)
 # The two slurmctld plugins share plugins/common (carbon.conf, the Redis
 # snapshot, the job view) and link hiredis and OpenSSL (HMAC) for it.
 CTLD_COMMON := plugins/common/carbon_ctld.c plugins/common/carbon_job.c
-CTLD_CFLAGS := -Iplugins/common -Iadapters
-CTLD_LIBS   := $(ADAPTERS) $(LIBCARBON) -lhiredis -lcrypto -lpthread -lm
+CTLD_CFLAGS := -Iplugins/common -Iadapters -Icarbon-cache
+CTLD_LIBS   := $(ADAPTERS) $(CACHE_CONF) $(LIBCARBON) -lhiredis -lcrypto -lpthread -lm
 
 $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c \
 		plugins/job_submit_carbon/exports.map plugins/job_submit_carbon/place.c \
-		$(CTLD_COMMON) $(wildcard plugins/*/*.h) $(ADAPTERS) $(LIBCARBON) \
+		$(CTLD_COMMON) $(wildcard plugins/*/*.h) $(ADAPTERS) $(CACHE_CONF) $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
@@ -193,7 +198,7 @@ $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c
 
 $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 		plugins/sched_carbon/exports.map $(CTLD_COMMON) \
-		$(wildcard plugins/*/*.h) $(ADAPTERS) $(LIBCARBON) \
+		$(wildcard plugins/*/*.h) $(ADAPTERS) $(CACHE_CONF) $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
@@ -230,6 +235,10 @@ $(B)/cache/%.o: carbon-cache/%.c $(wildcard carbon-cache/*.h carbon-cache/provid
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(CACHE_CFLAGS) -c -o $@ $<
 
+$(CACHE_CONF): $(patsubst carbon-cache/%.c,$(B)/cache/%.o,$(CACHE_CONF_SRCS))
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(CACHE_LIB): $(CACHE_OBJS)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -251,6 +260,10 @@ $(B)/tests/cache/%: tests/cache/%.c $(wildcard tests/cache/*.h) \
 $(SIM_UNIT_BINS): $(LIBSIM)
 $(SIM_UNIT_BINS): private TEST_CFLAGS := $(SIM_CFLAGS)
 $(SIM_UNIT_BINS): private TEST_LIBS := $(LIBSIM)
+# test_config reads carbon.conf as every reader does: with carbon-cached's keys.
+$(B)/tests/test_config: $(CACHE_CONF)
+$(B)/tests/test_config: private TEST_CFLAGS := -Icarbon-cache
+$(B)/tests/test_config: private TEST_LIBS := $(CACHE_CONF)
 
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
@@ -290,7 +303,7 @@ FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(B)/fuzz/lib/%.o,$(LIB_SRCS))
 FUZZ_SIM_OBJS := $(patsubst sim/%.c,$(B)/fuzz/sim/%.o,$(SIM_SRCS))
 .SECONDARY: $(FUZZ_LIB_OBJS) $(FUZZ_SIM_OBJS)
 
-$(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/*.h lib/carbon/*.h)
+$(B)/fuzz/lib/%.o: lib/%.c $(wildcard lib/internal/*.h lib/carbon/*.h)
 	@mkdir -p $(dir $@)
 	$(call say,FUZZCC,$@)
 	$(Q)$(CLANG) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
@@ -304,6 +317,10 @@ $(B)/fuzz/sim/%.o: sim/%.c $(wildcard sim/*.h sim/carbon/*.h lib/carbon/*.h)
 $(B)/fuzz/fuzz_swf: $(FUZZ_SIM_OBJS)
 $(B)/fuzz/fuzz_swf: private TEST_CFLAGS := $(SIM_CFLAGS)
 $(B)/fuzz/fuzz_swf: private TEST_LIBS := $(FUZZ_SIM_OBJS)
+# fuzz_config parses with carbon-cached's keys registered, as every reader.
+$(B)/fuzz/fuzz_config: $(CACHE_CONF_SRCS)
+$(B)/fuzz/fuzz_config: private TEST_CFLAGS := -Icarbon-cache
+$(B)/fuzz/fuzz_config: private TEST_LIBS := $(CACHE_CONF_SRCS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) | $(B)/fuzz
 	$(call say,FUZZ,$@)
@@ -373,8 +390,8 @@ demo-stop:
 # lib/ and sim/ are pure: libc only, and no clock, environment or randomness;
 # libcarbon, the plugins and carbon-cached neither include nor link sim/.
 SIM_FREE_BINS := $(PLUGINS) $(filter %/carbon-cached,$(PROGRAMS))
-check-layering: $(LIBCARBON) $(LIBSIM) $(SIM_FREE_BINS)
-	@build-aux/check-layering.sh $(LIBCARBON) $(LIBSIM) $(SIM_FREE_BINS)
+check-layering: $(LIBCARBON) $(LIBSIM) $(CACHE_CONF) $(SIM_FREE_BINS)
+	@build-aux/check-layering.sh $(LIBCARBON) $(LIBSIM) $(CACHE_CONF) $(SIM_FREE_BINS)
 
 # Each plugin exports exactly the symbols Slurm looks up.
 check-exports: $(PLUGINS)

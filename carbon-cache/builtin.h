@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "carbon/config.h"
+#include "providers/provider_conf.h"
 #include "carbon/series.h"
 
 /* What static and replay return around now, in (replayed) seconds. */
@@ -64,9 +64,9 @@ int64_t carbon_replay_real_time(const struct carbon_replay_clock *c, int64_t t);
  * EstimatedColumn (a column given as digits only is a 0-based index) into
  * a series of cfg's Signal and Basis.  A bad row fails with its line.
  */
-int carbon_replay_load(const struct carbon_config_provider *cfg,
-		       const char *buf, size_t len, carbon_series **out,
-		       char *err, size_t errlen) CARBON_MUST_CHECK;
+int carbon_replay_load(const struct carbon_provider_conf *cfg, const char *buf,
+		       size_t len, carbon_series **out, char *err,
+		       size_t errlen) CARBON_MUST_CHECK;
 
 /*
  * The window around now (see above) of trace, in real time, as a new

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "carbon/config.h"
+#include "providers/provider_conf.h"
 #include "carbon/record.h"
 #include "metrics.h"
 #include "provider.h"
@@ -37,10 +37,10 @@
 struct carbon_instance {
 	char name[CARBON_CONFIG_NAME_BUF];
 	const struct carbon_provider_ops *ops;
-	struct carbon_config_provider cfg; /* a copy; static: made up */
-	void *state;			   /* ops->close() */
-	struct carbon_http *http;	   /* owned; NULL for static */
-	size_t metric;			   /* its provider index in metrics */
+	struct carbon_provider_conf cfg; /* a copy; static: made up */
+	void *state;			 /* ops->close() */
+	struct carbon_http *http;	 /* owned; NULL for static */
+	size_t metric;			 /* its provider index in metrics */
 };
 
 struct carbon_zone {

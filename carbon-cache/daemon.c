@@ -351,13 +351,14 @@ int carbon_daemon_run(const struct carbon_config *cfg,
 	}
 	carbon_process_read(&proc); /* fixes the start time */
 	if (!once_only) {
-		if (carbon_server_start(cfg->metrics_host, cfg->metrics_port,
-					d.m, &server, msg, sizeof(msg))) {
+		if (carbon_server_start(rt->cc->metrics.host,
+					rt->cc->metrics.port, d.m, &server, msg,
+					sizeof(msg))) {
 			carbon_log_error("%s", msg);
 			goto out;
 		}
 		carbon_log_info("serving /metrics, /healthz, /readyz on %s",
-				cfg->metrics_listen);
+				rt->cc->metrics.text);
 	}
 	if (once_only) {
 		status = once(&d);

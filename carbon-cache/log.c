@@ -5,33 +5,33 @@
 
 #include "log.h"
 
-static volatile int log_level = CARBON_CONFIG_LOG_INFO;
+static volatile int log_level = CARBON_CACHE_LOG_INFO;
 
-void carbon_log_set_level(enum carbon_config_log_level level)
+void carbon_log_set_level(enum carbon_cache_log_level level)
 {
 	log_level = (int)level;
 }
 
-bool carbon_log_enabled(enum carbon_config_log_level level)
+bool carbon_log_enabled(enum carbon_cache_log_level level)
 {
-	return level != CARBON_CONFIG_LOG_QUIET && (int)level <= log_level;
+	return level != CARBON_CACHE_LOG_QUIET && (int)level <= log_level;
 }
 
-static const char *level_name(enum carbon_config_log_level level)
+static const char *level_name(enum carbon_cache_log_level level)
 {
 	switch (level) {
-	case CARBON_CONFIG_LOG_ERROR:
+	case CARBON_CACHE_LOG_ERROR:
 		return "error";
-	case CARBON_CONFIG_LOG_INFO:
+	case CARBON_CACHE_LOG_INFO:
 		return "info";
-	case CARBON_CONFIG_LOG_VERBOSE:
+	case CARBON_CACHE_LOG_VERBOSE:
 		return "verbose";
 	default:
 		return "debug";
 	}
 }
 
-void carbon_log(enum carbon_config_log_level level, const char *fmt, ...)
+void carbon_log(enum carbon_cache_log_level level, const char *fmt, ...)
 {
 	char line[1024], stamp[32];
 	struct tm tm;
@@ -51,7 +51,7 @@ void carbon_log(enum carbon_config_log_level level, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(line))
 		snprintf(line + sizeof(line) - 4, 4, "...");
-	f = level == CARBON_CONFIG_LOG_ERROR ? stderr : stdout;
+	f = level == CARBON_CACHE_LOG_ERROR ? stderr : stdout;
 	/* one write per line: stdio locks the stream for the call */
 	fprintf(f, "%s carbon-cached %s: %s\n", stamp, level_name(level), line);
 	fflush(f);

@@ -9,21 +9,21 @@
 
 #include <stdbool.h>
 
-#include "carbon/config.h"
+#include "cache_conf.h"
 #include "carbon/error.h"
 
 /* Lines above level are dropped; the default is INFO. */
-void carbon_log_set_level(enum carbon_config_log_level level);
-bool carbon_log_enabled(enum carbon_config_log_level level);
+void carbon_log_set_level(enum carbon_cache_log_level level);
+bool carbon_log_enabled(enum carbon_cache_log_level level);
 
 /* "TIME LEVEL: message"; level QUIET is never written. */
-void carbon_log(enum carbon_config_log_level level, const char *fmt, ...)
+void carbon_log(enum carbon_cache_log_level level, const char *fmt, ...)
 	CARBON_PRINTF(2, 3);
 
-#define carbon_log_error(...) carbon_log(CARBON_CONFIG_LOG_ERROR, __VA_ARGS__)
-#define carbon_log_info(...)  carbon_log(CARBON_CONFIG_LOG_INFO, __VA_ARGS__)
+#define carbon_log_error(...) carbon_log(CARBON_CACHE_LOG_ERROR, __VA_ARGS__)
+#define carbon_log_info(...)  carbon_log(CARBON_CACHE_LOG_INFO, __VA_ARGS__)
 #define carbon_log_verbose(...) \
-	carbon_log(CARBON_CONFIG_LOG_VERBOSE, __VA_ARGS__)
-#define carbon_log_debug(...) carbon_log(CARBON_CONFIG_LOG_DEBUG, __VA_ARGS__)
+	carbon_log(CARBON_CACHE_LOG_VERBOSE, __VA_ARGS__)
+#define carbon_log_debug(...) carbon_log(CARBON_CACHE_LOG_DEBUG, __VA_ARGS__)
 
 #endif

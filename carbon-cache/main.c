@@ -110,7 +110,7 @@ static int read_config(const char *path, struct carbon_config **out, char *err,
 		len += (size_t)r;
 	}
 	close(fd);
-	cfg = buf ? carbon_config_new() : NULL;
+	cfg = buf ? carbon_cache_conf_new() : NULL;
 	if (!cfg)
 		rc = carbon_error_set(err, errlen, CARBON_ENOMEM,
 				      "out of memory");
@@ -166,7 +166,7 @@ static void print_summary(const struct carbon_config *cfg,
 		printf("provider %s: %s%s%s\n", in->name, in->ops->type,
 		       in->cfg.trace[0] ? ", trace " : "", in->cfg.trace);
 	}
-	printf("metrics: http://%s/metrics\n", cfg->metrics_listen);
+	printf("metrics: http://%s/metrics\n", rt->cc->metrics.text);
 }
 
 static int run(const char *path, bool once, bool check)
@@ -186,7 +186,7 @@ static int run(const char *path, bool once, bool check)
 		status = 0;
 		goto out;
 	}
-	carbon_log_set_level(cfg->log_level);
+	carbon_log_set_level(rt->cc->log_level);
 	carbon_log_info("carbon-cached %s: %zu zone(s) from %s", VERSION,
 			rt->n_zones, path);
 	status = carbon_daemon_run(cfg, rt, once, &stop_flag);

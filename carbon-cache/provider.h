@@ -29,7 +29,7 @@
 
 #include <stdint.h>
 
-#include "carbon/config.h"
+#include "providers/provider_conf.h"
 #include "carbon/series.h"
 #include "http.h"
 
@@ -39,12 +39,12 @@ struct carbon_provider_ops {
 	const char *type; /* as in carbon.conf's Type= */
 	/* Prepare an instance (read token files, load a trace); 0 or a
 	 * negative CARBON_E* with err filled.  *state may stay NULL. */
-	int (*open)(const struct carbon_config_provider *cfg, void **state,
+	int (*open)(const struct carbon_provider_conf *cfg, void **state,
 		    char *err, size_t errlen);
 	/* Fetch area's intensity around now.  0 with *out set, or a
 	 * negative CARBON_E* with err naming the provider, the zone and
 	 * what went wrong (HTTP status, the first bad field). */
-	int (*fetch)(void *state, const struct carbon_config_provider *cfg,
+	int (*fetch)(void *state, const struct carbon_provider_conf *cfg,
 		     struct carbon_http *http, const char *area, int64_t now,
 		     carbon_series **out, char *err, size_t errlen);
 	void (*close)(void *state); /* NULL state is a no-op */
@@ -55,7 +55,7 @@ struct carbon_provider_ops {
  * that provider (the daemon then refuses the configuration by name).
  */
 const struct carbon_provider_ops *
-carbon_provider_ops_find(enum carbon_config_provider_type type);
+carbon_provider_ops_find(enum carbon_provider_type type);
 
 /*
  * Each provider file defines exactly one of these (registry.c maps the

@@ -25,7 +25,7 @@ static size_t metric_index(struct carbon_runtime *rt, const char *name)
 	return i;
 }
 
-static struct carbon_http *http_for(const struct carbon_config_provider *p,
+static struct carbon_http *http_for(const struct carbon_provider_conf *p,
 				    const volatile sig_atomic_t *stop)
 {
 	struct carbon_http_limits lim = {.retries = -1};
@@ -37,7 +37,7 @@ static struct carbon_http *http_for(const struct carbon_config_provider *p,
 }
 
 static int open_provider(struct carbon_runtime *rt,
-			 const struct carbon_config_provider *p,
+			 const struct carbon_provider_conf *p,
 			 const volatile sig_atomic_t *stop, char *err,
 			 size_t errlen)
 {
@@ -48,12 +48,11 @@ static int open_provider(struct carbon_runtime *rt,
 
 	in->ops = carbon_provider_ops_find(p->type);
 	if (!in->ops)
-		return carbon_error_set(
-			err, errlen, CARBON_EINVAL,
-			"%s:%u: Provider=%s: Type=%s is not "
-			"built into this carbon-cached",
-			cfg->file_name, p->line, p->name,
-			carbon_config_provider_type_name(p->type));
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"%s:%u: Provider=%s: Type=%s is not "
+					"built into this carbon-cached",
+					cfg->file_name, p->line, p->name,
+					carbon_provider_type_name(p->type));
 	snprintf(in->name, sizeof(in->name), "%s", p->name);
 	in->cfg = *p;
 	in->http = http_for(p, stop);
@@ -64,11 +63,10 @@ static int open_provider(struct carbon_runtime *rt,
 	rc = in->ops->open(&in->cfg, &in->state, msg, sizeof(msg));
 	/* ENTSO-E needs its emission-factor table, which lives in the
 	 * config (kept by the runtime for the instance's whole life). */
-	if (!rc && p->type == CARBON_CONFIG_PROVIDER_ENTSOE) {
+	if (!rc && p->type == CARBON_PROVIDER_ENTSOE) {
 		rc = carbon_entsoe_bind_factors(
-			in->state,
-			carbon_config_factors_peek(cfg, p->factor_table), msg,
-			sizeof(msg));
+			in->state, carbon_factors_peek(cfg, p->factor_table),
+			msg, sizeof(msg));
 		if (rc)
 			in->ops->close(in->state);
 	}
@@ -192,10 +190,11 @@ int carbon_runtime_new(const struct carbon_config *cfg,
 		       const volatile sig_atomic_t *stop,
 		       struct carbon_runtime **out, char *err, size_t errlen)
 {
+	const struct carbon_cache_conf *cc = carbon_cache_conf_peek(cfg);
 	struct carbon_runtime *rt;
 	int rc = 0;
 
-	if (!cfg || !out)
+	if (!cc || !out)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"runtime: bad arguments");
 	if (!cfg->n_zones)
@@ -208,16 +207,17 @@ int carbon_runtime_new(const struct carbon_config *cfg,
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"out of memory");
 	rt->cfg = cfg;
+	rt->cc = cc;
 	rt->instances =
-		calloc(cfg->n_providers + cfg->n_zones, sizeof(*rt->instances));
+		calloc(cc->n_providers + cfg->n_zones, sizeof(*rt->instances));
 	rt->zones = calloc(cfg->n_zones, sizeof(*rt->zones));
 	if (!rt->instances || !rt->zones)
 		rc = carbon_error_set(err, errlen, CARBON_ENOMEM,
 				      "out of memory");
 	if (!rc)
 		rc = read_secrets(rt, err, errlen);
-	for (size_t i = 0; !rc && i < cfg->n_providers; i++)
-		rc = open_provider(rt, &cfg->providers[i], stop, err, errlen);
+	for (size_t i = 0; !rc && i < cc->n_providers; i++)
+		rc = open_provider(rt, &cc->providers[i], stop, err, errlen);
 	for (size_t i = 0; !rc && i < cfg->n_zones; i++) {
 		rc = build_zone(rt, &cfg->zones[i], &rt->zones[i], err, errlen);
 		rt->n_zones = i + 1;

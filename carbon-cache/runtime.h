@@ -17,23 +17,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cache_conf.h"
 #include "chain.h"
 
 struct carbon_runtime {
-	const struct carbon_config *cfg; /* borrowed */
+	const struct carbon_config *cfg;    /* borrowed */
+	const struct carbon_cache_conf *cc; /* cfg's carbon-cached keys */
 	struct carbon_instance *instances;
 	size_t n_instances;
 	struct carbon_zone *zones;
 	size_t n_zones;
 	/* distinct provider names, for the metrics (static counted once) */
-	const char *metric_names[CARBON_CONFIG_PROVIDERS_MAX + 1];
+	const char *metric_names[CARBON_PROVIDERS_MAX + 1];
 	size_t n_metric_names;
 	struct carbon_signer signer;
 	char redis_password[CARBON_SECRET_MAX + 1]; /* "" : none */
 };
 
 /*
- * Build the runtime from cfg.  stop is handed to every HTTP client.
+ * Build the runtime from cfg, made by carbon_cache_conf_new() (anything
+ * else is CARBON_EINVAL).  stop is handed to every HTTP client.
  * Returns 0 with *out set, or a negative code with err naming the record
  * ("FILE:LINE: Provider=NAME: ...") or the file at fault.
  */

@@ -1,8 +1,10 @@
 /*
  * config.c: carbon.conf and plugin arguments (see carbon/config.h): the
- * line splitter and the parse driver.  The keys are rows in config_keys.c,
- * their values are parsed in config_value.c, records are checked in
- * config_check.c and looked up in config_lookup.c.
+ * line splitter and the parse driver.  The core's keys are rows in
+ * config_keys.c, an extension's in its own tables (carbon_config_new_ext());
+ * configs are made and freed in config_ext.c; values are parsed in
+ * config_value.c, records are checked in config_check.c and looked up in
+ * config_lookup.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "carbon/config_internal.h"
+#include "internal/config_internal.h"
 
 /* More Key=Value pairs than any record has keys. */
 #define TOKENS_MAX  64
@@ -19,8 +21,6 @@
 /* Duplicate checks and lookups read every record's name at offset 0. */
 _Static_assert(offsetof(struct carbon_config_cluster, name) == 0, "name");
 _Static_assert(offsetof(struct carbon_config_zone, name) == 0, "name");
-_Static_assert(offsetof(struct carbon_config_provider, name) == 0, "name");
-_Static_assert(offsetof(struct carbon_config_factors, name) == 0, "name");
 _Static_assert(offsetof(struct carbon_config_defaults, name) == 0, "name");
 
 struct token {
@@ -66,23 +66,47 @@ int config_error_at(struct config_parse *ps, unsigned line, int code,
 	return rc;
 }
 
-/* "A, B, C" of a section's keys, for "unknown key" messages. */
-static void key_list(const struct config_section *s, char *buf, size_t len)
+/* Append ", " (unless first) and the names of keys, args-only ones left
+ * out, at *at; false once buf is full. */
+static bool list_keys(const struct carbon_config_key *keys, size_t n, char *buf,
+		      size_t len, size_t *at)
+{
+	for (size_t i = 0; i < n; i++) {
+		int k;
+
+		if (keys[i].flags & KF_ARGS_ONLY)
+			continue;
+		k = snprintf(buf + *at, len - *at, "%s%s", *at ? ", " : "",
+			     keys[i].name);
+		if (k < 0 || (size_t)k >= len - *at)
+			return false;
+		*at += (size_t)k;
+	}
+	return true;
+}
+
+/* "A, B, C" of a record kind's keys, for "unknown key" messages. */
+static void key_list(const struct carbon_config_record *s, char *buf,
+		     size_t len)
 {
 	size_t at = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->n_keys; i++) {
-		int k;
+	list_keys(s->keys, s->n_keys, buf, len, &at);
+}
 
-		if (s->keys[i].flags & KF_ARGS_ONLY)
-			continue;
-		k = snprintf(buf + at, len - at, "%s%s", at ? ", " : "",
-			     s->keys[i].name);
-		if (k < 0 || (size_t)k >= len - at)
-			return;
-		at += (size_t)k;
-	}
+/* The same for the global keys: the core's, then the extension's. */
+static void global_key_list(const struct carbon_config *cfg, char *buf,
+			    size_t len)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (list_keys(config_globals.keys, config_globals.n_keys, buf, len,
+		      &at) &&
+	    cfg->ext)
+		list_keys(cfg->ext->globals, cfg->ext->n_globals, buf, len,
+			  &at);
 }
 
 /* ---- splitting a line --------------------------------------------------- */
@@ -179,28 +203,30 @@ static int tokenize(struct config_parse *ps, char *s, struct token *t,
 
 /* ---- applying tokens ---------------------------------------------------- */
 
-static const struct config_section *record_of(const char *key)
+static const struct carbon_config_record *
+record_of(const struct carbon_config *cfg, const char *key)
 {
-	for (size_t i = 0; i < config_n_records; i++) {
-		if (config_key_find(config_records[i], key) >= 0)
-			return config_records[i];
+	const struct carbon_config_record *s;
+
+	for (size_t i = 0; (s = config_record_kind(cfg, i)); i++) {
+		if (config_key_find(s, key) >= 0)
+			return s;
 	}
 	return NULL;
 }
 
 static int unknown_global(struct config_parse *ps, const char *key)
 {
-	const struct config_section *s = record_of(key);
+	const struct carbon_config_record *s = record_of(ps->cfg, key), *r;
 	char keys[1024];
 
-	for (size_t i = 0; i < config_n_records && ps->file; i++) {
-		if (!strcasecmp(key, config_records[i]->start))
-			return config_error(
-				ps, CARBON_EINVAL,
-				"%s: starts a %s record, which must "
-				"be the first key on its line",
-				config_records[i]->start,
-				config_records[i]->what);
+	for (size_t i = 0; ps->file && (r = config_record_kind(ps->cfg, i));
+	     i++) {
+		if (!strcasecmp(key, r->start))
+			return config_error(ps, CARBON_EINVAL,
+					    "%s: starts a %s record, which "
+					    "must be the first key on its line",
+					    r->start, r->what);
 	}
 	if (!ps->file && s)
 		return config_error(ps, CARBON_EINVAL,
@@ -211,7 +237,7 @@ static int unknown_global(struct config_parse *ps, const char *key)
 				    "%s: belongs on a %s line (after %s=NAME), "
 				    "not among global keys",
 				    key, s->start, s->start);
-	key_list(&config_globals, keys, sizeof(keys));
+	global_key_list(ps->cfg, keys, sizeof(keys));
 	return config_error(ps, CARBON_EINVAL,
 			    "unknown key \"%s\"; global keys are %s", key,
 			    keys);
@@ -219,14 +245,14 @@ static int unknown_global(struct config_parse *ps, const char *key)
 
 static int apply_global(struct config_parse *ps, const struct token *t)
 {
-	int i = config_key_find(&config_globals, t->key);
-	const struct config_key *k;
+	int i = config_global_find(ps->cfg, t->key);
+	const struct carbon_config_key *k;
 	uint64_t bit;
-	void *base;
+	void *base = NULL;
 
 	if (i < 0)
 		return unknown_global(ps, t->key);
-	k = &config_globals.keys[i];
+	k = config_global_key(ps->cfg, (size_t)i, &base);
 	bit = UINT64_C(1) << i;
 	if (ps->file && (k->flags & KF_ARGS_ONLY))
 		return config_error(ps, CARBON_EINVAL,
@@ -238,14 +264,13 @@ static int apply_global(struct config_parse *ps, const struct token *t)
 	if (ps->given & bit)
 		return config_error(ps, CARBON_EINVAL, "%s: given twice",
 				    k->name);
-	base = ps->cfg;
 	if (ps->file && (ps->cfg->args_given & bit)) {
 		/* arguments win; the file's value is still checked */
 		if (!ps->scratch)
-			ps->scratch = calloc(1, sizeof(*ps->scratch));
+			ps->scratch = carbon_config_new_ext(ps->cfg->ext);
 		if (!ps->scratch)
 			return config_error(ps, CARBON_ENOMEM, "out of memory");
-		base = ps->scratch;
+		config_global_key(ps->scratch, (size_t)i, &base);
 	}
 	ps->given |= bit;
 	ps->key_line[i] = ps->line;
@@ -253,11 +278,12 @@ static int apply_global(struct config_parse *ps, const struct token *t)
 }
 
 /* A new zeroed record at the end of s's array (not yet counted). */
-static int grow(struct config_parse *ps, const struct config_section *s,
+static int grow(struct config_parse *ps, const struct carbon_config_record *s,
 		char **rec)
 {
-	char **arr = (char **)((char *)ps->cfg + s->arr_off);
-	size_t count = *(size_t *)((char *)ps->cfg + s->count_off);
+	char *owner = config_record_owner(ps->cfg, s);
+	char **arr = (char **)(owner + s->arr_off);
+	size_t count = *(size_t *)(owner + s->count_off);
 	char *bigger;
 
 	if (count == s->max)
@@ -272,11 +298,15 @@ static int grow(struct config_parse *ps, const struct config_section *s,
 	return 0;
 }
 
-static int check_record(struct config_parse *ps, const struct config_section *s,
-			char *rec, uint64_t given)
+static int check_record(struct config_parse *ps,
+			const struct carbon_config_record *s, char *rec,
+			uint64_t given)
 {
-	size_t count = *(size_t *)((char *)ps->cfg + s->count_off);
-	char *arr = *(char **)((char *)ps->cfg + s->arr_off);
+	char *owner = config_record_owner(ps->cfg, s);
+	size_t count = *(size_t *)(owner + s->count_off);
+	char *arr = *(char **)(owner + s->arr_off);
+	char msg[512];
+	int rc;
 
 	for (size_t i = 0; i < count; i++) {
 		const char *other = arr + i * s->rec_size;
@@ -294,10 +324,12 @@ static int check_record(struct config_parse *ps, const struct config_section *s,
 					    "%s=%s: %s is required", s->start,
 					    rec, s->keys[i].name);
 	}
-	return s->check ? s->check(ps, rec, given) : 0;
+	rc = s->check ? s->check(rec, given, msg, sizeof(msg)) : 0;
+	return rc ? config_error(ps, rc, "%s", msg) : 0;
 }
 
-static int record_line(struct config_parse *ps, const struct config_section *s,
+static int record_line(struct config_parse *ps,
+		       const struct carbon_config_record *s,
 		       const struct token *t, size_t n)
 {
 	char *rec = NULL, keys[1024];
@@ -330,21 +362,22 @@ static int record_line(struct config_parse *ps, const struct config_section *s,
 	}
 	rc = check_record(ps, s, rec, given);
 	if (!rc)
-		(*(size_t *)((char *)ps->cfg + s->count_off))++;
+		(*(size_t *)(config_record_owner(ps->cfg, s) + s->count_off))++;
 	return rc;
 }
 
 static int parse_line(struct config_parse *ps, char *line)
 {
+	const struct carbon_config_record *s;
 	struct token t[TOKENS_MAX];
 	size_t n;
 	int rc = tokenize(ps, line, t, &n);
 
 	if (rc || n == 0)
 		return rc;
-	for (size_t i = 0; i < config_n_records; i++) {
-		if (!strcasecmp(t[0].key, config_records[i]->start))
-			return record_line(ps, config_records[i], t, n);
+	for (size_t i = 0; (s = config_record_kind(ps->cfg, i)); i++) {
+		if (!strcasecmp(t[0].key, s->start))
+			return record_line(ps, s, t, n);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = apply_global(ps, &t[i]);
@@ -378,28 +411,6 @@ static int take_line(struct config_parse *ps, const char *buf, size_t n,
 }
 
 /* ---- the API ------------------------------------------------------------ */
-
-struct carbon_config *carbon_config_new(void)
-{
-	struct carbon_config *cfg = calloc(1, sizeof(*cfg));
-
-	if (cfg)
-		config_init_globals(cfg);
-	return cfg;
-}
-
-void carbon_config_free(struct carbon_config *cfg)
-{
-	if (!cfg)
-		return;
-	free(cfg->clusters);
-	free(cfg->zones);
-	free(cfg->providers);
-	free(cfg->tables);
-	free(cfg->partitions);
-	free(cfg->qos);
-	free(cfg);
-}
 
 static int parse_lines(struct config_parse *ps, const char *buf, size_t len)
 {
@@ -446,7 +457,7 @@ int carbon_config_parse(struct carbon_config *cfg, const char *buf, size_t len,
 	rc = parse_lines(&ps, buf, len);
 	if (!rc)
 		rc = config_check_all(&ps);
-	free(ps.scratch);
+	carbon_config_free(ps.scratch);
 	return rc;
 }
 
@@ -457,7 +468,7 @@ static int apply_args(struct config_parse *ps, const struct token *t, size_t n)
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = apply_global(ps, &t[i]);
 	for (size_t i = 0; i < n && !rc; i++) {
-		int k = config_key_find(&config_globals, t[i].key);
+		int k = config_global_find(ps->cfg, t[i].key);
 
 		ps->cfg->args_given |= UINT64_C(1) << k;
 	}

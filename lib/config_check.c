@@ -6,39 +6,31 @@
  *
  * Whole-config checks run again after plugin arguments, so they only
  * derive resolved fields from given ones and never depend on running once.
+ * What refers to an extension's records (a zone's Providers) is the
+ * extension's check, run between the core's global and cluster checks.
  */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "carbon/config_internal.h"
+#include "internal/config_internal.h"
 
-#define STATIC_PROVIDER "static"
-
-static const struct config_section *section(const char *start)
-{
-	for (size_t i = 0; i < config_n_records; i++) {
-		if (!strcmp(config_records[i]->start, start))
-			return config_records[i];
-	}
-	return NULL;
-}
-
-int config_check_cluster(struct config_parse *ps, void *rec, uint64_t given)
+int config_check_cluster(void *rec, uint64_t given, char *msg, size_t len)
 {
 	struct carbon_config_cluster *c = rec;
 
 	(void)given;
 	if (!c->zone[0] && !c->fallback_given)
-		return config_error(ps, CARBON_EINVAL,
-				    "ClusterName=%s: give Zone=ZONE (defined "
-				    "by a Zone line) or FallbackIntensity=G "
-				    "(a constant intensity)",
-				    c->name);
+		return carbon_error_set(
+			msg, len, CARBON_EINVAL,
+			"ClusterName=%s: give Zone=ZONE (defined "
+			"by a Zone line) or FallbackIntensity=G "
+			"(a constant intensity)",
+			c->name);
 	return 0;
 }
 
-int config_check_zone(struct config_parse *ps, void *rec, uint64_t given)
+int config_check_zone(void *rec, uint64_t given, char *msg, size_t len)
 {
 	struct carbon_config_zone *z = rec;
 
@@ -50,95 +42,35 @@ int config_check_zone(struct config_parse *ps, void *rec, uint64_t given)
 			found |= !strcasecmp(z->providers[k],
 					     z->areas[i].provider);
 		if (!found)
-			return config_error(ps, CARBON_EINVAL,
-					    "Areas: provider \"%s\" is not in "
-					    "this zone's Providers",
-					    z->areas[i].provider);
+			return carbon_error_set(msg, len, CARBON_EINVAL,
+						"Areas: provider \"%s\" is not "
+						"in this zone's Providers",
+						z->areas[i].provider);
 	}
 	return 0;
 }
 
-static int provider_type(struct config_parse *ps,
-			 struct carbon_config_provider *p)
-{
-	char forms[160];
-
-	if (!strcasecmp(p->name, STATIC_PROVIDER))
-		return config_error(ps, CARBON_EINVAL,
-				    "Provider=%s: the name is reserved for "
-				    "the built-in provider (StaticIntensity "
-				    "on the Zone line); use another name",
-				    p->name);
-	if (p->type != CARBON_CONFIG_PROVIDER_NONE)
-		return 0;
-	for (const struct config_word *w = config_provider_types; w->name;
-	     w++) {
-		if (!strcasecmp(p->name, w->name)) {
-			p->type = (enum carbon_config_provider_type)w->value;
-			return 0;
-		}
-	}
-	config_words_list(config_provider_types, forms, sizeof(forms));
-	return config_error(ps, CARBON_EINVAL,
-			    "Provider=%s: Type: required when the name is not "
-			    "a type; use %s",
-			    p->name, forms);
-}
-
-int config_check_provider(struct config_parse *ps, void *rec, uint64_t given)
-{
-	const struct config_section *s = section("Provider");
-	struct carbon_config_provider *p = rec;
-	const char *tname;
-	unsigned bit;
-	int rc = provider_type(ps, p);
-
-	if (rc)
-		return rc;
-	tname = carbon_config_provider_type_name(p->type);
-	bit = 1u << p->type;
-	for (size_t i = 0; i < s->n_keys; i++) {
-		const struct config_key *k = &s->keys[i];
-		bool has = given & (UINT64_C(1) << i);
-
-		if (has && k->types && !(k->types & bit))
-			return config_error(ps, CARBON_EINVAL,
-					    "Provider=%s: %s does not apply to "
-					    "Type=%s",
-					    p->name, k->name, tname);
-		if (!has && (k->req_types & bit))
-			return config_error(ps, CARBON_EINVAL,
-					    "Provider=%s: %s is required for "
-					    "Type=%s",
-					    p->name, k->name, tname);
-	}
-	if (!p->url[0] && (PT_HTTP & bit))
-		strcpy(p->url, carbon_config_default_url(p->type));
-	return 0;
-}
-
-static int check_defaults(struct config_parse *ps,
-			  const struct carbon_config_defaults *d,
-			  const char *what)
+static int check_defaults(const struct carbon_config_defaults *d,
+			  const char *what, char *msg, size_t len)
 {
 	if (!d->has_urgency && !d->has_max_delay)
-		return config_error(ps, CARBON_EINVAL,
-				    "%s=%s: give Urgency=critical|normal|"
-				    "flexible and/or MaxDelay=INTERVAL",
-				    what, d->name);
+		return carbon_error_set(msg, len, CARBON_EINVAL,
+					"%s=%s: give Urgency=critical|normal|"
+					"flexible and/or MaxDelay=INTERVAL",
+					what, d->name);
 	return 0;
 }
 
-int config_check_partition(struct config_parse *ps, void *rec, uint64_t given)
+int config_check_partition(void *rec, uint64_t given, char *msg, size_t len)
 {
 	(void)given;
-	return check_defaults(ps, rec, "PartitionDefaults");
+	return check_defaults(rec, "PartitionDefaults", msg, len);
 }
 
-int config_check_qos(struct config_parse *ps, void *rec, uint64_t given)
+int config_check_qos(void *rec, uint64_t given, char *msg, size_t len)
 {
 	(void)given;
-	return check_defaults(ps, rec, "QosDefaults");
+	return check_defaults(rec, "QosDefaults", msg, len);
 }
 
 /* ---- the whole config --------------------------------------------------- */
@@ -147,7 +79,7 @@ int config_check_qos(struct config_parse *ps, void *rec, uint64_t given)
 static int global_error(struct config_parse *ps, int code, const char *key,
 			const char *msg)
 {
-	int i = config_key_find(&config_globals, key);
+	int i = config_global_find(ps->cfg, key);
 
 	if (ps->file && i >= 0 && ps->key_line[i])
 		return config_error_at(ps, ps->key_line[i], code, "%s: %s", key,
@@ -193,86 +125,22 @@ static int check_flexible(struct config_parse *ps)
 	return global_error(ps, CARBON_ERANGE, "FlexibleMaxDelay", msg);
 }
 
-static void resolve_tables(struct carbon_config *cfg)
+/* The extension's whole-config check, its message put at its line. */
+static int check_ext(struct config_parse *ps)
 {
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		struct carbon_config_factors *t = &cfg->tables[i];
+	struct carbon_config *cfg = ps->cfg;
+	unsigned line = 0;
+	char msg[512] = "";
+	int rc;
 
-		for (int k = 0; k < CARBON_CONFIG_PSR_MAX; k++) {
-			if (!(t->given & (UINT32_C(1) << k)))
-				t->factor[k] = t->other;
-		}
-	}
-}
-
-static int resolve_provider(struct config_parse *ps,
-			    struct carbon_config_provider *p)
-{
-	const struct carbon_config_factors *t;
-
-	p->signal = CARBON_SIGNAL_AVERAGE;
-	switch (p->type) {
-	case CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS:
-		p->basis = p->emission_factor_type;
-		break;
-	case CARBON_CONFIG_PROVIDER_WATTTIME:
-		p->signal = p->signal_type;
-		p->basis = CARBON_BASIS_OPERATIONAL;
-		break;
-	case CARBON_CONFIG_PROVIDER_UKCI:
-		p->basis = CARBON_BASIS_DIRECT;
-		break;
-	case CARBON_CONFIG_PROVIDER_ENTSOE:
-		t = carbon_config_factors_peek(ps->cfg, p->factor_table);
-		if (!t)
-			return config_error_at(ps, p->line, CARBON_EINVAL,
-					       "Provider=%s: FactorTable: "
-					       "\"%s\" is not defined by an "
-					       "EmissionFactors line",
-					       p->name, p->factor_table);
-		p->basis = t->basis;
-		break;
-	default: /* gsf, replay: what the admin declared */
-		p->signal = p->declared_signal;
-		p->basis = p->declared_basis;
-		break;
-	}
-	return 0;
-}
-
-/* One entry of a zone's chain: defined, and of the site's kind. */
-static int check_link(struct config_parse *ps,
-		      const struct carbon_config_zone *z, const char *name)
-{
-	const struct carbon_config *cfg = ps->cfg;
-	const struct carbon_config_provider *p;
-
-	if (!strcasecmp(name, STATIC_PROVIDER)) {
-		if (z->has_static_intensity)
-			return 0;
-		return config_error_at(ps, z->line, CARBON_EINVAL,
-				       "Zone=%s: Providers: \"static\" needs "
-				       "StaticIntensity=G on the same line",
-				       z->name);
-	}
-	p = carbon_config_provider_peek(cfg, name);
-	if (!p)
-		return config_error_at(ps, z->line, CARBON_EINVAL,
-				       "Zone=%s: Providers: \"%s\" is not "
-				       "defined by a Provider line (or use "
-				       "\"static\")",
-				       z->name, name);
-	if (p->signal != cfg->signal || p->basis != cfg->basis)
-		return config_error_at(
-			ps, z->line, CARBON_EINVAL,
-			"Zone=%s: Providers: \"%s\" yields %s/%s data, but "
-			"the site ranks on Signal=%s Basis=%s; signals and "
-			"bases are never mixed",
-			z->name, name, carbon_signal_name(p->signal),
-			carbon_basis_name(p->basis),
-			carbon_signal_name(cfg->signal),
-			carbon_basis_name(cfg->basis));
-	return 0;
+	if (!cfg->ext || !cfg->ext->check)
+		return 0;
+	rc = cfg->ext->check(cfg, cfg->ext_data, &line, msg, sizeof(msg));
+	if (!rc)
+		return 0;
+	if (line)
+		return config_error_at(ps, line, rc, "%s", msg);
+	return config_error(ps, rc, "%s", msg);
 }
 
 static int check_clusters(struct config_parse *ps)
@@ -327,15 +195,8 @@ int config_check_all(struct config_parse *ps)
 
 	if (!rc)
 		rc = check_flexible(ps);
-	resolve_tables(cfg);
-	for (size_t i = 0; i < cfg->n_providers && !rc; i++)
-		rc = resolve_provider(ps, &cfg->providers[i]);
-	for (size_t i = 0; i < cfg->n_zones && !rc; i++) {
-		const struct carbon_config_zone *z = &cfg->zones[i];
-
-		for (size_t k = 0; k < z->n_providers && !rc; k++)
-			rc = check_link(ps, z, z->providers[k]);
-	}
+	if (!rc)
+		rc = check_ext(ps);
 	if (!rc)
 		rc = check_clusters(ps);
 	if (!rc)

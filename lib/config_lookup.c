@@ -1,13 +1,13 @@
 /*
  * config_lookup.c: questions a parsed carbon.conf answers (carbon/config.h):
- * records by name, a job's defaults, the policy's parameters, a cluster's
- * power model, a zone's name at a provider, an ENTSO-E factor, the
- * provider types' names and URLs.
+ * records by name (the core's and an extension's), a job's defaults, the
+ * policy's parameters, a cluster's power model, a zone's name at a
+ * provider.
  */
 #include <string.h>
 #include <strings.h>
 
-#include "carbon/config_internal.h"
+#include "internal/config_internal.h"
 #include "carbon/footprint.h"
 #include "carbon/policy.h"
 
@@ -34,12 +34,29 @@ static const void *find(const void *arr, size_t n, size_t size,
 
 PEEK(carbon_config_cluster_peek, carbon_config_cluster, clusters, n_clusters)
 PEEK(carbon_config_zone_peek, carbon_config_zone, zones, n_zones)
-PEEK(carbon_config_provider_peek, carbon_config_provider, providers,
-     n_providers)
-PEEK(carbon_config_factors_peek, carbon_config_factors, tables, n_tables)
 PEEK(carbon_config_partition_peek, carbon_config_defaults, partitions,
      n_partitions)
 PEEK(carbon_config_qos_peek, carbon_config_defaults, qos, n_qos)
+
+const void *carbon_config_record_peek(const struct carbon_config *cfg,
+				      const struct carbon_config_record *kind,
+				      const char *name)
+{
+	const struct carbon_config_record *s;
+	const char *owner;
+
+	for (size_t i = 0; cfg && kind && (s = config_record_kind(cfg, i));
+	     i++) {
+		if (s != kind)
+			continue;
+		owner = config_record_is_core(s) ? (const char *)cfg
+						 : (const char *)cfg->ext_data;
+		return find(*(void *const *)(owner + s->arr_off),
+			    *(const size_t *)(owner + s->count_off),
+			    s->rec_size, name);
+	}
+	return NULL;
+}
 
 /* The first partition of the comma list that has defaults. */
 static const struct carbon_config_defaults *
@@ -135,48 +152,4 @@ const char *carbon_config_zone_area(const struct carbon_config_zone *zone,
 			return zone->areas[i].area;
 	}
 	return zone->name;
-}
-
-double carbon_config_factor(const struct carbon_config_factors *table,
-			    const char *psr)
-{
-	int k;
-
-	if (!table)
-		return CARBON_CONFIG_WORLD_INTENSITY;
-	if (psr && psr[0] == 'B' && psr[1] >= '0' && psr[1] <= '9' &&
-	    psr[2] >= '0' && psr[2] <= '9' && !psr[3]) {
-		k = (psr[1] - '0') * 10 + (psr[2] - '0');
-		if (k >= 1 && k <= CARBON_CONFIG_PSR_MAX)
-			return table->factor[k - 1];
-	}
-	return table->other;
-}
-
-const char *carbon_config_provider_type_name(enum carbon_config_provider_type t)
-{
-	if (t == CARBON_CONFIG_PROVIDER_NONE)
-		return "none";
-	for (const struct config_word *w = config_provider_types; w->name;
-	     w++) {
-		if (w->value == (int)t)
-			return w->name;
-	}
-	return "unknown";
-}
-
-const char *carbon_config_default_url(enum carbon_config_provider_type t)
-{
-	switch (t) {
-	case CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS:
-		return "https://api.electricitymap.org/v3/";
-	case CARBON_CONFIG_PROVIDER_WATTTIME:
-		return "https://api.watttime.org";
-	case CARBON_CONFIG_PROVIDER_UKCI:
-		return "https://api.carbonintensity.org.uk";
-	case CARBON_CONFIG_PROVIDER_ENTSOE:
-		return "https://web-api.tp.entsoe.eu/api";
-	default:
-		return "";
-	}
 }

@@ -1,6 +1,6 @@
 /*
  * config_value.c: one carbon.conf value into its field, by the kind its
- * key-table row names (carbon/config_internal.h).
+ * key-table row names (enum carbon_config_kind, carbon/config.h).
  *
  * Numbers are read digit by digit, never with strtod()/strtol(): those
  * follow the locale (a plugin may run under LC_NUMERIC=de_DE) and accept
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "carbon/config_internal.h"
+#include "internal/config_internal.h"
 #include "carbon/duration.h"
 #include "carbon/timeparse.h"
 
@@ -110,8 +110,9 @@ static void show_secs(int64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%llds", (long long)s);
 }
 
-static int set_interval(struct config_parse *ps, const struct config_key *k,
-			const char *v, int64_t *dst)
+static int set_interval(struct config_parse *ps,
+			const struct carbon_config_key *k, const char *v,
+			int64_t *dst)
 {
 	char lo[24], hi[24], msg[256];
 	int64_t secs = 0;
@@ -137,25 +138,26 @@ static int set_interval(struct config_parse *ps, const struct config_key *k,
 	return 0;
 }
 
-static int set_enum(struct config_parse *ps, const struct config_key *k,
+static int set_enum(struct config_parse *ps, const struct carbon_config_key *k,
 		    const char *v, int *dst)
 {
 	char forms[160];
 
-	for (const struct config_word *w = k->words; w->name; w++) {
+	for (const struct carbon_config_word *w = k->words; w->name; w++) {
 		if (!strcasecmp(v, w->name)) {
 			*dst = w->value;
 			return 0;
 		}
 	}
-	config_words_list(k->words, forms, sizeof(forms));
+	carbon_config_words_list(k->words, forms, sizeof(forms));
 	return config_error(ps, CARBON_EINVAL,
 			    "%s: \"%s\" is not valid; use %s", k->name, v,
 			    forms);
 }
 
-static int set_number(struct config_parse *ps, const struct config_key *k,
-		      const char *v, double *dst)
+static int set_number(struct config_parse *ps,
+		      const struct carbon_config_key *k, const char *v,
+		      double *dst)
 {
 	double x;
 
@@ -173,7 +175,7 @@ static int set_number(struct config_parse *ps, const struct config_key *k,
 	return 0;
 }
 
-static int set_int(struct config_parse *ps, const struct config_key *k,
+static int set_int(struct config_parse *ps, const struct carbon_config_key *k,
 		   const char *v, int *dst)
 {
 	int64_t x;
@@ -192,8 +194,9 @@ static int set_int(struct config_parse *ps, const struct config_key *k,
 	return 0;
 }
 
-static int set_string(struct config_parse *ps, const struct config_key *k,
-		      const char *v, char *dst)
+static int set_string(struct config_parse *ps,
+		      const struct carbon_config_key *k, const char *v,
+		      char *dst)
 {
 	size_t n = strlen(v);
 
@@ -233,8 +236,9 @@ static bool host_ok(const char *s, size_t n, bool v6)
 	return v6 ? colon : !colon && s[0] != '-' && s[0] != '.';
 }
 
-static int set_listen(struct config_parse *ps, const struct config_key *k,
-		      const char *v, struct carbon_config *cfg)
+static int set_listen(struct config_parse *ps,
+		      const struct carbon_config_key *k, const char *v,
+		      struct carbon_config_listen *out)
 {
 	const char *colon = strrchr(v, ':');
 	bool v6 = v[0] == '[';
@@ -243,6 +247,7 @@ static int set_listen(struct config_parse *ps, const struct config_key *k,
 	const char *hend = colon ? colon - v6 : NULL;
 	size_t hn = hend && hend > h ? (size_t)(hend - h) : 0;
 	int64_t port = 0;
+	struct carbon_config_key text = *k;
 
 	if (hn == 0 || (v6 && *hend != ']') || !host_ok(h, hn, v6) ||
 	    !read_int(colon + 1, &port))
@@ -255,17 +260,19 @@ static int set_listen(struct config_parse *ps, const struct config_key *k,
 				    "%s: port %lld is out of range; use 1 to "
 				    "65535",
 				    k->name, (long long)port);
-	if (set_string(ps, k, v, cfg->metrics_listen))
+	text.size = sizeof(out->text);
+	if (set_string(ps, &text, v, out->text))
 		return CARBON_ETOOLONG;
-	memcpy(cfg->metrics_host, h, hn);
-	cfg->metrics_host[hn] = '\0';
-	cfg->metrics_port = (int)port;
+	memcpy(out->host, h, hn);
+	out->host[hn] = '\0';
+	out->port = (int)port;
 	return 0;
 }
 
 /* Slurm's --cpu-freq: a level word or a frequency in kHz. */
-static int set_cpufreq(struct config_parse *ps, const struct config_key *k,
-		       const char *v, char *dst)
+static int set_cpufreq(struct config_parse *ps,
+		       const struct carbon_config_key *k, const char *v,
+		       char *dst)
 {
 	static const char *const levels[] = {"low", "medium", "highm1", "high"};
 	int64_t khz;
@@ -294,7 +301,7 @@ static bool read_utc(const char *s, int64_t *t)
 }
 
 /* "a,b,c" into up to CHAIN_MAX names; duplicates rejected. */
-static int set_chain(struct config_parse *ps, const struct config_key *k,
+static int set_chain(struct config_parse *ps, const struct carbon_config_key *k,
 		     const char *v, struct carbon_config_zone *z)
 {
 	const char *p = v;
@@ -332,7 +339,7 @@ static int set_chain(struct config_parse *ps, const struct config_key *k,
 }
 
 /* "P:AREA,P:AREA" */
-static int set_areas(struct config_parse *ps, const struct config_key *k,
+static int set_areas(struct config_parse *ps, const struct carbon_config_key *k,
 		     const char *v, struct carbon_config_zone *z)
 {
 	const char *p = v;
@@ -371,7 +378,7 @@ static int set_areas(struct config_parse *ps, const struct config_key *k,
 	}
 }
 
-static int set_text(struct config_parse *ps, const struct config_key *k,
+static int set_text(struct config_parse *ps, const struct carbon_config_key *k,
 		    const char *v, char *dst)
 {
 	switch (k->kind) {
@@ -417,7 +424,19 @@ static int set_text(struct config_parse *ps, const struct config_key *k,
 	}
 }
 
-int config_key_set(struct config_parse *ps, const struct config_key *k,
+/* An extension's own kind of value. */
+static int set_func(struct config_parse *ps, const struct carbon_config_key *k,
+		    const char *v, void *dst)
+{
+	char msg[256] = "";
+	int rc = k->parse ? k->parse(v, dst, msg, sizeof(msg)) : CARBON_EINVAL;
+
+	return rc ? config_error(ps, rc, "%s: %s", k->name,
+				 k->parse ? msg : "internal error: no parser")
+		  : 0;
+}
+
+int config_key_set(struct config_parse *ps, const struct carbon_config_key *k,
 		   const char *v, void *base)
 {
 	char *dst = (char *)base + k->off;
@@ -437,7 +456,7 @@ int config_key_set(struct config_parse *ps, const struct config_key *k,
 		rc = set_enum(ps, k, v, (int *)dst);
 		break;
 	case CK_LISTEN:
-		rc = set_listen(ps, k, v, base);
+		rc = set_listen(ps, k, v, (struct carbon_config_listen *)dst);
 		break;
 	case CK_CHAIN:
 		rc = set_chain(ps, k, v, base);
@@ -456,17 +475,14 @@ int config_key_set(struct config_parse *ps, const struct config_key *k,
 					    "YYYY-MM-DD[THH:MM[:SS]][Z]",
 					    k->name, v);
 		break;
-	case CK_PSR:
-		rc = set_number(ps, k, v, (double *)dst + k->arg);
-		if (!rc)
-			((struct carbon_config_factors *)base)->given |=
-				UINT32_C(1) << k->arg;
+	case CK_FUNC:
+		rc = set_func(ps, k, v, dst);
 		break;
 	default:
 		rc = set_text(ps, k, v, dst);
 		break;
 	}
-	if (!rc && k->has_off != NO_OFFSET)
+	if (!rc && (k->flags & KF_HAS))
 		*(bool *)((char *)base + k->has_off) = true;
 	return rc;
 }

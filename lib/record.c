@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "carbon/record_internal.h"
+#include "internal/record_internal.h"
 #include "carbon/timeparse.h"
 
 struct carbon_record *carbon_record_new(size_t n_points)

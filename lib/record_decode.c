@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "carbon/record_internal.h"
+#include "internal/record_internal.h"
 #include "carbon/timeparse.h"
 
 #define TIME_LEN 20 /* YYYY-MM-DDTHH:MM:SSZ */

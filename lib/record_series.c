@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "carbon/record_internal.h"
+#include "internal/record_internal.h"
 
 /* The two sides share their bounds, so a conversion never cuts or clips. */
 _Static_assert(CARBON_SERIES_SOURCE_MAX >= CARBON_RECORD_NAME_MAX,

@@ -147,7 +147,7 @@ int carbon_electricitymaps_parse_forecast(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int emaps_open(const struct carbon_config_provider *cfg, void **state,
+static int emaps_open(const struct carbon_provider_conf *cfg, void **state,
 		      char *err, size_t errlen)
 {
 	struct emaps_state *st;
@@ -166,7 +166,7 @@ static int emaps_open(const struct carbon_config_provider *cfg, void **state,
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"%s: out of memory", cfg->name);
 	if (cfg->token_file[0]) {
-		rc = provider_secret_load(
+		rc = carbon_provider_secret_load(
 			cfg->name, "TokenFile", cfg->token_file, st->token,
 			sizeof(st->token), false, err, errlen);
 		if (rc) {
@@ -188,7 +188,7 @@ static void emaps_close(void *state)
 
 /* GET one document and parse it into out; *status is the HTTP status. */
 static int get_doc(const struct emaps_state *st,
-		   const struct carbon_config_provider *cfg,
+		   const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, enum doc doc,
 		   struct carbon_provider_points *out, long *status, char *err,
 		   size_t errlen)
@@ -198,29 +198,31 @@ static int get_doc(const struct emaps_state *st,
 					   "carbon-intensity/forecast"};
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct carbon_http_response resp = {0};
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	snprintf(who, sizeof(who), "%s %s: %s", cfg->name, area, doc_name[doc]);
-	url_start(&u, cfg->url, path[doc]);
-	url_param(&u, "zone", area);
-	url_param(&u, "emissionFactorType", factor_type(cfg->basis));
-	rc = url_done(&u, who, err, errlen);
+	carbon_provider_url_start(&u, cfg->url, path[doc]);
+	carbon_provider_url_param(&u, "zone", area);
+	carbon_provider_url_param(&u, "emissionFactorType",
+				  factor_type(cfg->basis));
+	rc = carbon_provider_url_done(&u, who, err, errlen);
 	if (rc)
 		return rc;
-	rc = provider_get_url(http, u.buf, HDR_NAME, st->token, who, &resp,
-			      status, err, errlen);
+	rc = carbon_provider_get_url(http, u.buf, HDR_NAME, st->token, who,
+				     &resp, status, err, errlen);
 	if (!rc) {
 		rc = parse_doc(resp.body, resp.len, doc, area, cfg->basis, out,
 			       msg, sizeof(msg));
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	carbon_http_response_clear(&resp);
 	return rc;
 }
 
-static int emaps_fetch(void *state, const struct carbon_config_provider *cfg,
+static int emaps_fetch(void *state, const struct carbon_provider_conf *cfg,
 		       struct carbon_http *http, const char *area, int64_t now,
 		       carbon_series **out, char *err, size_t errlen)
 {

@@ -45,7 +45,7 @@ struct a75 {
 
 struct entsoe_state {
 	char token[CARBON_SECRET_MAX];
-	const struct carbon_config_factors *factors;
+	const struct carbon_factors *factors;
 };
 
 /* ---- reading the series ------------------------------------------------------ */
@@ -92,8 +92,8 @@ static int point_position(xmlNode *pt, const char *where, int64_t max,
 {
 	char buf[XML_TEXT_MAX];
 	int64_t p = 0;
-	int rc = xml_child_text(pt, "position", where, buf, sizeof(buf), err,
-				errlen);
+	int rc = carbon_xml_child_text(pt, "position", where, buf, sizeof(buf),
+				       err, errlen);
 
 	if (rc)
 		return rc;
@@ -117,8 +117,8 @@ static int point_quantity(xmlNode *pt, const char *where, double *mw, char *err,
 			  size_t errlen)
 {
 	char buf[XML_TEXT_MAX], why[128];
-	int rc = xml_child_text(pt, "quantity", where, buf, sizeof(buf), err,
-				errlen);
+	int rc = carbon_xml_child_text(pt, "quantity", where, buf, sizeof(buf),
+				       err, errlen);
 
 	if (rc)
 		return rc;
@@ -146,8 +146,8 @@ static int read_points(struct a75 *a, struct type *ty, xmlNode *period,
 	size_t k = 0;
 	int rc = 0;
 
-	for (xmlNode *pt = xml_child(period, "Point"); pt;
-	     pt = xml_next(pt->next, "Point"), k++) {
+	for (xmlNode *pt = carbon_xml_child(period, "Point"); pt;
+	     pt = carbon_xml_next(pt->next, "Point"), k++) {
 		snprintf(where, sizeof(where), "%s.Point[%zu]", a->where, k);
 		rc = point_position(pt, where, count, &pos, err, errlen);
 		if (!rc && pos <= prev)
@@ -183,19 +183,20 @@ static int read_period(struct a75 *a, struct type *ty, xmlNode *period,
 	char buf[XML_TEXT_MAX];
 	int64_t start, end, res;
 	char ti_where[WHERE_BUF + 16];
-	xmlNode *ti = xml_child(period, "timeInterval");
+	xmlNode *ti = carbon_xml_child(period, "timeInterval");
 	int rc;
 
 	if (!ti)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s.timeInterval: missing", a->where);
 	snprintf(ti_where, sizeof(ti_where), "%s.timeInterval", a->where);
-	rc = xml_child_time(ti, "start", ti_where, &start, err, errlen);
+	rc = carbon_xml_child_time(ti, "start", ti_where, &start, err, errlen);
 	if (!rc)
-		rc = xml_child_time(ti, "end", ti_where, &end, err, errlen);
+		rc = carbon_xml_child_time(ti, "end", ti_where, &end, err,
+					   errlen);
 	if (!rc)
-		rc = xml_child_text(period, "resolution", a->where, buf,
-				    sizeof(buf), err, errlen);
+		rc = carbon_xml_child_text(period, "resolution", a->where, buf,
+					   sizeof(buf), err, errlen);
 	if (rc)
 		return rc;
 	if (resolution(buf, &res))
@@ -232,18 +233,19 @@ static int series_header(xmlNode *ts, const char *where, bool *a03, char *err,
 			 size_t errlen)
 {
 	char buf[XML_TEXT_MAX];
-	xmlNode *n = xml_child(ts, "quantity_Measure_Unit.name");
+	xmlNode *n = carbon_xml_child(ts, "quantity_Measure_Unit.name");
 
-	if (n && (xml_text(n, buf, sizeof(buf)) < 0 || strcmp(buf, "MAW")))
+	if (n &&
+	    (carbon_xml_text(n, buf, sizeof(buf)) < 0 || strcmp(buf, "MAW")))
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s.quantity_Measure_Unit.name: "
 					"\"%.20s\", expected MAW",
 					where, buf);
-	n = xml_child(ts, "curveType");
+	n = carbon_xml_child(ts, "curveType");
 	*a03 = false;
 	if (!n)
 		return 0;
-	if (xml_text(n, buf, sizeof(buf)) < 0 ||
+	if (carbon_xml_text(n, buf, sizeof(buf)) < 0 ||
 	    (strcmp(buf, "A01") && strcmp(buf, "A03")))
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s.curveType: \"%.20s\", expected A01 "
@@ -263,14 +265,15 @@ static int read_series(struct a75 *a, xmlNode *ts, size_t i, char *err,
 	int rc;
 
 	snprintf(where, sizeof(where), PROV ": TimeSeries[%zu]", i);
-	if (xml_child(ts, "outBiddingZone_Domain.mRID")) {
+	if (carbon_xml_child(ts, "outBiddingZone_Domain.mRID")) {
 		a->rep.consumption++;
 		return 0;
 	}
 	rc = series_header(ts, where, &a03, err, errlen);
 	if (!rc)
-		rc = xml_child_text(xml_child(ts, "MktPSRType"), "psrType",
-				    where, psr, sizeof(psr), err, errlen);
+		rc = carbon_xml_child_text(carbon_xml_child(ts, "MktPSRType"),
+					   "psrType", where, psr, sizeof(psr),
+					   err, errlen);
 	if (rc)
 		return rc;
 	if (strlen(psr) >= PSR_MAX || strspn(psr, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -284,8 +287,8 @@ static int read_series(struct a75 *a, xmlNode *ts, size_t i, char *err,
 		return carbon_error_set(err, errlen, CARBON_ERANGE,
 					"%s: more than %d production types",
 					where, CARBON_ENTSOE_TYPES_MAX);
-	for (xmlNode *p = xml_child(ts, "Period"); !rc && p;
-	     p = xml_next(p->next, "Period"), k++) {
+	for (xmlNode *p = carbon_xml_child(ts, "Period"); !rc && p;
+	     p = carbon_xml_next(p->next, "Period"), k++) {
 		snprintf(a->where, sizeof(a->where), "%s (%s).Period[%zu]",
 			 where, ty->psr, k);
 		rc = read_period(a, ty, p, a03, err, errlen);
@@ -311,8 +314,8 @@ static int sort_type(struct type *ty, char *err, size_t errlen)
 	for (size_t i = 1; i < ty->n; i++) {
 		if (ty->v[i - 1].t + ty->v[i - 1].len <= ty->v[i].t)
 			continue;
-		if (provider_time(ty->v[i].t, PROVIDER_TIME_MINUTES, when,
-				  sizeof(when)))
+		if (carbon_provider_time(ty->v[i].t, PROVIDER_TIME_MINUTES,
+					 when, sizeof(when)))
 			snprintf(when, sizeof(when), "%lld",
 				 (long long)ty->v[i].t);
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
@@ -339,7 +342,7 @@ static void drop_empty(struct a75 *a)
 }
 
 /* Walk the finest grid over [earliest start, earliest end). */
-static int combine(struct a75 *a, const struct carbon_config_factors *f,
+static int combine(struct a75 *a, const struct carbon_factors *f,
 		   struct carbon_provider_points *out, char *err, size_t errlen)
 {
 	size_t cur[CARBON_ENTSOE_TYPES_MAX] = {0};
@@ -350,7 +353,7 @@ static int combine(struct a75 *a, const struct carbon_config_factors *f,
 	for (size_t i = 0; i < n; i++) {
 		const struct type *ty = &a->types[i];
 
-		factor[i] = carbon_config_factor(f, ty->psr);
+		factor[i] = carbon_factors_get(f, ty->psr);
 		start = ty->v[0].t < start ? ty->v[0].t : start;
 		if (ty->v[ty->n - 1].t + ty->v[ty->n - 1].len < end)
 			end = ty->v[ty->n - 1].t + ty->v[ty->n - 1].len;
@@ -400,18 +403,18 @@ static int read_root(struct a75 *a, xmlNode *root, char *err, size_t errlen)
 	size_t i = 0;
 	int rc = 0;
 
-	if (xml_named(root, "Acknowledgement_MarketDocument")) {
-		xml_ack_reason(root, reason, sizeof(reason));
+	if (carbon_xml_named(root, "Acknowledgement_MarketDocument")) {
+		carbon_xml_ack_reason(root, reason, sizeof(reason));
 		return carbon_error_set(err, errlen, CARBON_ERANGE,
 					PROV ": no data: %s", reason);
 	}
-	if (!xml_named(root, "GL_MarketDocument"))
+	if (!carbon_xml_named(root, "GL_MarketDocument"))
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					PROV ": root element <%.40s>, expected "
 					     "GL_MarketDocument",
 					root ? (const char *)root->name : "");
-	for (xmlNode *ts = xml_child(root, "TimeSeries"); !rc && ts;
-	     ts = xml_next(ts->next, "TimeSeries"), i++) {
+	for (xmlNode *ts = carbon_xml_child(root, "TimeSeries"); !rc && ts;
+	     ts = carbon_xml_next(ts->next, "TimeSeries"), i++) {
 		if (i == CARBON_ENTSOE_SERIES_MAX)
 			return carbon_error_set(err, errlen, CARBON_ERANGE,
 						PROV ": more than %d "
@@ -424,7 +427,7 @@ static int read_root(struct a75 *a, xmlNode *root, char *err, size_t errlen)
 }
 
 int carbon_entsoe_parse_a75(const char *buf, size_t len,
-			    const struct carbon_config_factors *factors,
+			    const struct carbon_factors *factors,
 			    struct carbon_provider_points *out,
 			    struct carbon_entsoe_report *report, char *err,
 			    size_t errlen)
@@ -451,7 +454,7 @@ int carbon_entsoe_parse_a75(const char *buf, size_t len,
 	if (!a)
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					PROV ": out of memory");
-	rc = xml_read(buf, len, &doc, err, errlen);
+	rc = carbon_xml_read(buf, len, &doc, err, errlen);
 	if (!rc)
 		rc = read_root(a, xmlDocGetRootElement(doc), err, errlen);
 	for (size_t i = 0; !rc && i < a->n_types; i++)
@@ -480,7 +483,7 @@ int carbon_entsoe_parse_a75(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int entsoe_open(const struct carbon_config_provider *cfg, void **state,
+static int entsoe_open(const struct carbon_provider_conf *cfg, void **state,
 		       char *err, size_t errlen)
 {
 	struct entsoe_state *st;
@@ -505,9 +508,9 @@ static int entsoe_open(const struct carbon_config_provider *cfg, void **state,
 	if (!st)
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"%s: out of memory", cfg->name);
-	rc = provider_secret_load(cfg->name, "TokenFile", cfg->token_file,
-				  st->token, sizeof(st->token), false, err,
-				  errlen);
+	rc = carbon_provider_secret_load(cfg->name, "TokenFile",
+					 cfg->token_file, st->token,
+					 sizeof(st->token), false, err, errlen);
 	if (rc) {
 		free(st);
 		return rc;
@@ -517,8 +520,8 @@ static int entsoe_open(const struct carbon_config_provider *cfg, void **state,
 }
 
 int carbon_entsoe_bind_factors(void *state,
-			       const struct carbon_config_factors *factors,
-			       char *err, size_t errlen)
+			       const struct carbon_factors *factors, char *err,
+			       size_t errlen)
 {
 	struct entsoe_state *st = state;
 
@@ -539,28 +542,28 @@ static void entsoe_close(void *state)
 }
 
 static int build_url(const struct entsoe_state *st,
-		     const struct carbon_config_provider *cfg, const char *area,
-		     int64_t now, struct provider_url *u, const char *who,
-		     char *err, size_t errlen)
+		     const struct carbon_provider_conf *cfg, const char *area,
+		     int64_t now, struct carbon_provider_url *u,
+		     const char *who, char *err, size_t errlen)
 {
 	char a[PROVIDER_TIME_BUF], b[PROVIDER_TIME_BUF];
 	int64_t end = now - now % HOUR + HOUR;
 
 	if (now < HISTORY_S ||
-	    provider_time(end - HISTORY_S - HOUR, PROVIDER_TIME_COMPACT, a,
-			  sizeof(a)) ||
-	    provider_time(end, PROVIDER_TIME_COMPACT, b, sizeof(b)))
+	    carbon_provider_time(end - HISTORY_S - HOUR, PROVIDER_TIME_COMPACT,
+				 a, sizeof(a)) ||
+	    carbon_provider_time(end, PROVIDER_TIME_COMPACT, b, sizeof(b)))
 		return carbon_error_set(err, errlen, CARBON_ERANGE,
 					"%s: now %lld is out of range", who,
 					(long long)now);
-	url_start(u, cfg->url, "");
-	url_param(u, "securityToken", st->token);
-	url_param(u, "documentType", "A75");
-	url_param(u, "processType", "A16");
-	url_param(u, "in_Domain", area);
-	url_param(u, "periodStart", a);
-	url_param(u, "periodEnd", b);
-	return url_done(u, who, err, errlen);
+	carbon_provider_url_start(u, cfg->url, "");
+	carbon_provider_url_param(u, "securityToken", st->token);
+	carbon_provider_url_param(u, "documentType", "A75");
+	carbon_provider_url_param(u, "processType", "A16");
+	carbon_provider_url_param(u, "in_Domain", area);
+	carbon_provider_url_param(u, "periodStart", a);
+	carbon_provider_url_param(u, "periodEnd", b);
+	return carbon_provider_url_done(u, who, err, errlen);
 }
 
 /* A 400 answer usually carries an Acknowledgement saying why. */
@@ -573,12 +576,13 @@ static int bad_request(const struct entsoe_state *st, const char *who,
 	xmlNode *root;
 
 	if (resp->status != 400 || !resp->body ||
-	    xml_read(resp->body, resp->len, &doc, reason, sizeof(reason)))
+	    carbon_xml_read(resp->body, resp->len, &doc, reason,
+			    sizeof(reason)))
 		return rc;
 	root = xmlDocGetRootElement(doc);
-	if (xml_named(root, "Acknowledgement_MarketDocument")) {
-		xml_ack_reason(root, reason, sizeof(reason));
-		provider_redact(reason, st->token);
+	if (carbon_xml_named(root, "Acknowledgement_MarketDocument")) {
+		carbon_xml_ack_reason(root, reason, sizeof(reason));
+		carbon_provider_redact(reason, st->token);
 		rc = carbon_error_set(err, errlen, rc, "%s: HTTP 400: %s", who,
 				      reason);
 	}
@@ -586,7 +590,7 @@ static int bad_request(const struct entsoe_state *st, const char *who,
 	return rc;
 }
 
-static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
+static int entsoe_fetch(void *state, const struct carbon_provider_conf *cfg,
 			struct carbon_http *http, const char *area, int64_t now,
 			carbon_series **out, char *err, size_t errlen)
 {
@@ -595,7 +599,7 @@ static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
 	const struct carbon_provider_points *parts[1] = {&pts};
 	struct carbon_http_response resp = {0};
 	char who[PROVIDER_WHO_MAX], msg[512];
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	*out = NULL;
@@ -612,16 +616,17 @@ static int entsoe_fetch(void *state, const struct carbon_config_provider *cfg,
 	rc = build_url(st, cfg, area, now, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	rc = provider_get_url(http, u.buf, NULL, st->token, who, &resp, NULL,
-			      err, errlen);
+	rc = carbon_provider_get_url(http, u.buf, NULL, st->token, who, &resp,
+				     NULL, err, errlen);
 	if (rc)
 		rc = bad_request(st, who, &resp, rc, err, errlen);
 	if (!rc) {
 		rc = carbon_entsoe_parse_a75(resp.body, resp.len, st->factors,
 					     &pts, NULL, msg, sizeof(msg));
-		provider_redact(msg, st->token);
+		carbon_provider_redact(msg, st->token);
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	carbon_http_response_clear(&resp);
 	carbon_secret_wipe(u.buf, sizeof(u.buf));

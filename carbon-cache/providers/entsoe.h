@@ -12,7 +12,7 @@
  *
  * The factor table is configuration that provider.h's open() cannot see:
  * carbon-cached binds it after open() with carbon_entsoe_bind_factors()
- * (carbon_config_factors_peek(cfg, provider->factor_table)); fetch()
+ * (carbon_factors_peek(cfg, provider->factor_table)); fetch()
  * refuses to run without it.
  *
  * XML is read with libxml2 without network access, without entity
@@ -54,7 +54,7 @@ struct carbon_entsoe_report {
  * emptied first and left empty on failure; report may be NULL.
  */
 int carbon_entsoe_parse_a75(const char *buf, size_t len,
-			    const struct carbon_config_factors *factors,
+			    const struct carbon_factors *factors,
 			    struct carbon_provider_points *out,
 			    struct carbon_entsoe_report *report, char *err,
 			    size_t errlen) CARBON_MUST_CHECK;
@@ -62,7 +62,7 @@ int carbon_entsoe_parse_a75(const char *buf, size_t len,
 /* Give an open instance its factor table (borrowed: it must outlive the
  * instance).  0, or CARBON_EINVAL for a NULL state or table. */
 int carbon_entsoe_bind_factors(void *state,
-			       const struct carbon_config_factors *factors,
-			       char *err, size_t errlen) CARBON_MUST_CHECK;
+			       const struct carbon_factors *factors, char *err,
+			       size_t errlen) CARBON_MUST_CHECK;
 
 #endif

@@ -2,7 +2,7 @@
  * carbon-cache/providers/entsoe_xml.h: how entsoe.c reads XML with
  * libxml2, kept apart from what it reads.
  *
- * xml_read() refuses a NUL byte and any DTD or entity declaration before
+ * carbon_xml_read() refuses a NUL byte and any DTD or entity declaration before
  * parsing (no entity is ever expanded or fetched), parses without network
  * access, and names a failure "truncated" or "malformed" with libxml2's
  * line and message (non-printable bytes replaced).  Elements are found by
@@ -10,180 +10,50 @@
  * element's own text and CDATA, trimmed, comments skipped, anything else
  * inside refused.
  *
- * Static inline: used by entsoe.c alone (it would be an ordinary static
- * part of that file but for its length).  Ownership: *doc from xml_read()
- * is the caller's (xmlFreeDoc()); nodes are borrowed from their document.
+ * Used by entsoe.c alone (entsoe_xml.c; apart for the length of both).
+ * Ownership: *doc from carbon_xml_read() is the caller's (xmlFreeDoc()); nodes
+ * are borrowed from their document.
  */
 #ifndef CARBON_CACHE_PROVIDERS_ENTSOE_XML_H
 #define CARBON_CACHE_PROVIDERS_ENTSOE_XML_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "carbon/error.h"
-#include "carbon/timeparse.h"
 
 /* Longest text of one element read, bytes with the NUL. */
 #define XML_TEXT_MAX 256
 
-static inline bool xml_named(const xmlNode *n, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE &&
-	       !strcmp((const char *)n->name, name);
-}
+/* n is an element called name (its local name). */
+bool carbon_xml_named(const xmlNode *n, const char *name);
 
-static inline xmlNode *xml_next(xmlNode *n, const char *name)
-{
-	for (; n; n = n->next)
-		if (xml_named(n, name))
-			return n;
-	return NULL;
-}
+/* The first element called name from n on, among n's siblings; NULL. */
+xmlNode *carbon_xml_next(xmlNode *n, const char *name);
 
-static inline xmlNode *xml_child(xmlNode *parent, const char *name)
-{
-	return parent ? xml_next(parent->children, name) : NULL;
-}
+/* parent's first child element called name; NULL (also for NULL parent). */
+xmlNode *carbon_xml_child(xmlNode *parent, const char *name);
 
 /* The element's own text, trimmed; -1 when over size or not plain text. */
-static inline int xml_text(const xmlNode *n, char *buf, size_t size)
-{
-	size_t len = 0, a = 0;
-
-	buf[0] = '\0';
-	for (const xmlNode *c = n ? n->children : NULL; c; c = c->next) {
-		size_t k;
-
-		if (c->type == XML_COMMENT_NODE)
-			continue;
-		if (c->type != XML_TEXT_NODE &&
-		    c->type != XML_CDATA_SECTION_NODE)
-			return -1;
-		k = strlen((const char *)c->content);
-		if (k >= size - len)
-			return -1;
-		memcpy(buf + len, c->content, k);
-		len += k;
-	}
-	while (len && strchr(" \t\r\n", buf[len - 1]))
-		len--;
-	while (a < len && strchr(" \t\r\n", buf[a]))
-		a++;
-	memmove(buf, buf + a, len - a);
-	buf[len - a] = '\0';
-	return (int)(len - a);
-}
+int carbon_xml_text(const xmlNode *n, char *buf, size_t size);
 
 /* The text of parent's child name: required, non-empty. */
-static inline int xml_child_text(xmlNode *parent, const char *name,
-				 const char *where, char *buf, size_t size,
-				 char *err, size_t errlen)
-{
-	xmlNode *c = xml_child(parent, name);
+int carbon_xml_child_text(xmlNode *parent, const char *name, const char *where,
+			  char *buf, size_t size, char *err, size_t errlen);
 
-	if (!c)
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"%s.%s: missing", where, name);
-	if (xml_text(c, buf, size) <= 0)
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"%s.%s: empty or not plain text "
-					"(at most %zu bytes)",
-					where, name, size - 1);
-	return 0;
-}
-
-static inline int xml_child_time(xmlNode *parent, const char *name,
-				 const char *where, int64_t *t, char *err,
-				 size_t errlen)
-{
-	char buf[XML_TEXT_MAX], why[128];
-	int rc = xml_child_text(parent, name, where, buf, sizeof(buf), err,
-				errlen);
-
-	if (rc)
-		return rc;
-	rc = carbon_timeparse_iso(buf, strlen(buf), CARBON_TIMEPARSE_ISO_TRACE,
-				  t, why, sizeof(why));
-	if (rc)
-		return carbon_error_set(err, errlen, rc, "%s.%s: \"%.40s\": %s",
-					where, name, buf, why);
-	return 0;
-}
+/* The time (carbon_timeparse_iso(), TRACE form) in parent's child name. */
+int carbon_xml_child_time(xmlNode *parent, const char *name, const char *where,
+			  int64_t *t, char *err, size_t errlen);
 
 /* An Acknowledgement's first Reason/text, printable, cut to size. */
-static inline void xml_ack_reason(xmlNode *root, char *buf, size_t size)
-{
-	char t[XML_TEXT_MAX];
-	xmlNode *r = xml_child(root, "Reason");
-
-	if (xml_text(xml_child(r, "text"), t, sizeof(t)) <= 0 &&
-	    xml_text(xml_child(r, "code"), t, sizeof(t)) <= 0)
-		snprintf(t, sizeof(t), "no reason given");
-	for (char *p = t; *p; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
-			*p = '?';
-	snprintf(buf, size, "%.160s", t);
-}
+void carbon_xml_ack_reason(xmlNode *root, char *buf, size_t size);
 
 /* Read len bytes of buf into *doc under the rules above. */
-static inline int xml_read(const char *buf, size_t len, xmlDoc **doc, char *err,
-			   size_t errlen)
-{
-	xmlParserCtxt *ctxt;
-	const xmlError *e;
-	const char *nul = memchr(buf, '\0', len);
-
-	if (nul)
-		return carbon_error_set(
-			err, errlen, CARBON_EINVAL,
-			"entsoe: malformed XML: NUL byte at %zu",
-			(size_t)(nul - buf));
-	if (memmem(buf, len, "<!DOCTYPE", 9) || memmem(buf, len, "<!ENTITY", 8))
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"entsoe: a document with a DTD is not "
-					"accepted");
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return carbon_error_set(err, errlen, CARBON_ENOMEM,
-					"entsoe: out of memory");
-	*doc = xmlCtxtReadMemory(ctxt, buf, (int)len, "entsoe.xml", NULL,
-				 XML_PARSE_NONET | XML_PARSE_NOERROR |
-					 XML_PARSE_NOWARNING);
-	e = &ctxt->lastError;
-	if (!*doc || e->code != XML_ERR_OK || !ctxt->wellFormed) {
-		bool cut = e->code == XML_ERR_TAG_NOT_FINISHED;
-		int line = e->line;
-		char msg[128];
-
-		/* copied out before the context that holds them is freed */
-		snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "");
-		msg[strcspn(msg, "\r\n")] = '\0';
-		for (char *c = msg; *c; c++)
-			if ((unsigned char)*c < 0x20 ||
-			    (unsigned char)*c > 0x7e)
-				*c = '?';
-		xmlFreeDoc(*doc);
-		*doc = NULL;
-		xmlFreeParserCtxt(ctxt);
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"entsoe: %s XML at line %d: %s",
-					cut ? "truncated" : "malformed", line,
-					msg);
-	}
-	xmlFreeParserCtxt(ctxt);
-	if ((*doc)->intSubset || (*doc)->extSubset) {
-		xmlFreeDoc(*doc);
-		*doc = NULL;
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"entsoe: a document with a DTD is not "
-					"accepted");
-	}
-	return 0;
-}
+int carbon_xml_read(const char *buf, size_t len, xmlDoc **doc, char *err,
+		    size_t errlen);
 
 #endif

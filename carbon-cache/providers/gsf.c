@@ -223,7 +223,7 @@ int carbon_gsf_parse_forecast(const char *buf, size_t len, const char *location,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int gsf_open(const struct carbon_config_provider *cfg, void **state,
+static int gsf_open(const struct carbon_provider_conf *cfg, void **state,
 		    char *err, size_t errlen)
 {
 	struct gsf_state *st;
@@ -240,7 +240,7 @@ static int gsf_open(const struct carbon_config_provider *cfg, void **state,
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"%s: out of memory", cfg->name);
 	if (cfg->token_file[0]) {
-		rc = provider_secret_load(
+		rc = carbon_provider_secret_load(
 			cfg->name, "TokenFile", cfg->token_file, st->token,
 			sizeof(st->token), false, err, errlen);
 		if (rc) {
@@ -260,38 +260,39 @@ static void gsf_close(void *state)
 	free(state);
 }
 
-static int build_url(const struct carbon_config_provider *cfg, const char *area,
-		     int64_t now, bool forecast, struct provider_url *u,
+static int build_url(const struct carbon_provider_conf *cfg, const char *area,
+		     int64_t now, bool forecast, struct carbon_provider_url *u,
 		     const char *who, char *err, size_t errlen)
 {
 	char a[PROVIDER_TIME_BUF], b[PROVIDER_TIME_BUF];
 
-	url_start(u, cfg->url,
-		  forecast ? "emissions/forecasts/current"
-			   : "emissions/bylocation");
-	url_param(u, "location", area);
+	carbon_provider_url_start(u, cfg->url,
+				  forecast ? "emissions/forecasts/current"
+					   : "emissions/bylocation");
+	carbon_provider_url_param(u, "location", area);
 	if (!forecast) {
-		if (provider_time(now - HISTORY_S, PROVIDER_TIME_SECONDS, a,
-				  sizeof(a)) ||
-		    provider_time(now, PROVIDER_TIME_SECONDS, b, sizeof(b)))
+		if (carbon_provider_time(now - HISTORY_S, PROVIDER_TIME_SECONDS,
+					 a, sizeof(a)) ||
+		    carbon_provider_time(now, PROVIDER_TIME_SECONDS, b,
+					 sizeof(b)))
 			return carbon_error_set(err, errlen, CARBON_ERANGE,
 						"%s: now %lld is out of range",
 						who, (long long)now);
-		url_param(u, "time", a);
-		url_param(u, "toTime", b);
+		carbon_provider_url_param(u, "time", a);
+		carbon_provider_url_param(u, "toTime", b);
 	}
-	return url_done(u, who, err, errlen);
+	return carbon_provider_url_done(u, who, err, errlen);
 }
 
 static int get_doc(const struct gsf_state *st,
-		   const struct carbon_config_provider *cfg,
+		   const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, int64_t now,
 		   bool forecast, struct carbon_provider_points *out,
 		   long *status, char *err, size_t errlen)
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct carbon_http_response resp = {0};
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	snprintf(who, sizeof(who), "%s %s: %s", cfg->name, area,
@@ -299,8 +300,8 @@ static int get_doc(const struct gsf_state *st,
 	rc = build_url(cfg, area, now, forecast, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	rc = provider_get_url(http, u.buf, PROVIDER_BEARER, st->token, who,
-			      &resp, status, err, errlen);
+	rc = carbon_provider_get_url(http, u.buf, PROVIDER_BEARER, st->token,
+				     who, &resp, status, err, errlen);
 	if (!rc) {
 		rc = forecast ? carbon_gsf_parse_forecast(resp.body, resp.len,
 							  area, out, msg,
@@ -309,13 +310,14 @@ static int get_doc(const struct gsf_state *st,
 							   area, out, msg,
 							   sizeof(msg));
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	carbon_http_response_clear(&resp);
 	return rc;
 }
 
-static int gsf_fetch(void *state, const struct carbon_config_provider *cfg,
+static int gsf_fetch(void *state, const struct carbon_provider_conf *cfg,
 		     struct carbon_http *http, const char *area, int64_t now,
 		     carbon_series **out, char *err, size_t errlen)
 {

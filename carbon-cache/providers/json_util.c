@@ -365,9 +365,9 @@ int carbon_provider_json_bool(struct json_object *obj, const char *key,
 
 /* ---- series ------------------------------------------------------------------- */
 
-static int series_new(const struct carbon_config_provider *cfg,
-		      const char *area, int64_t now, int64_t span,
-		      carbon_series **out, char *err, size_t errlen)
+static int series_new(const struct carbon_provider_conf *cfg, const char *area,
+		      int64_t now, int64_t span, carbon_series **out, char *err,
+		      size_t errlen)
 {
 	struct carbon_series_meta meta = {
 		.signal = cfg->signal,
@@ -394,7 +394,7 @@ static int series_new(const struct carbon_config_provider *cfg,
 }
 
 int carbon_provider_series_build(
-	const struct carbon_config_provider *cfg, const char *area, int64_t now,
+	const struct carbon_provider_conf *cfg, const char *area, int64_t now,
 	int64_t span, const struct carbon_provider_points *const *parts,
 	size_t n_parts, carbon_series **out, char *err, size_t errlen)
 {

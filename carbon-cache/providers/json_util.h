@@ -25,7 +25,7 @@
 
 #include <json-c/json.h>
 
-#include "carbon/config.h"
+#include "provider_conf.h"
 #include "carbon/error.h"
 #include "carbon/series.h"
 
@@ -123,7 +123,7 @@ int carbon_provider_json_bool(struct json_object *obj, const char *key,
  * "no data" when no part has a point.
  */
 int carbon_provider_series_build(
-	const struct carbon_config_provider *cfg, const char *area, int64_t now,
+	const struct carbon_provider_conf *cfg, const char *area, int64_t now,
 	int64_t span, const struct carbon_provider_points *const *parts,
 	size_t n_parts, carbon_series **out, char *err,
 	size_t errlen) CARBON_MUST_CHECK;

@@ -51,9 +51,9 @@ static void column(struct carbon_trace_csv_column *col, const char *text)
 		col->name = text;
 }
 
-int carbon_replay_load(const struct carbon_config_provider *cfg,
-		       const char *buf, size_t len, carbon_series **out,
-		       char *err, size_t errlen)
+int carbon_replay_load(const struct carbon_provider_conf *cfg, const char *buf,
+		       size_t len, carbon_series **out, char *err,
+		       size_t errlen)
 {
 	struct carbon_trace_csv_options opt = {
 		.meta = {.signal = cfg->signal, .basis = cfg->basis},
@@ -113,7 +113,7 @@ static int read_file(const char *path, char **buf, size_t *len, char *err,
 	return 0;
 }
 
-static int replay_open(const struct carbon_config_provider *cfg, void **state,
+static int replay_open(const struct carbon_provider_conf *cfg, void **state,
 		       char *err, size_t errlen)
 {
 	struct replay_state *s;
@@ -288,7 +288,7 @@ int carbon_replay_window(const carbon_series *trace,
 	return 0;
 }
 
-static int replay_fetch(void *state, const struct carbon_config_provider *cfg,
+static int replay_fetch(void *state, const struct carbon_provider_conf *cfg,
 			struct carbon_http *http, const char *area, int64_t now,
 			carbon_series **out, char *err, size_t errlen)
 {

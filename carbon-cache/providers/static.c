@@ -70,7 +70,7 @@ int carbon_static_series(double intensity, enum carbon_signal signal,
 	return 0;
 }
 
-static int static_open(const struct carbon_config_provider *cfg, void **state,
+static int static_open(const struct carbon_provider_conf *cfg, void **state,
 		       char *err, size_t errlen)
 {
 	(void)cfg, (void)state;
@@ -79,7 +79,7 @@ static int static_open(const struct carbon_config_provider *cfg, void **state,
 				"carbon_static_open()");
 }
 
-static int static_fetch(void *state, const struct carbon_config_provider *cfg,
+static int static_fetch(void *state, const struct carbon_provider_conf *cfg,
 			struct carbon_http *http, const char *area, int64_t now,
 			carbon_series **out, char *err, size_t errlen)
 {

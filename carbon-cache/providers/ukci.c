@@ -216,7 +216,7 @@ int carbon_ukci_parse_area(const char *area, int *regionid, char *err,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static int ukci_open(const struct carbon_config_provider *cfg, void **state,
+static int ukci_open(const struct carbon_provider_conf *cfg, void **state,
 		     char *err, size_t errlen)
 {
 	struct ukci_state *st;
@@ -245,23 +245,23 @@ static void ukci_close(void *state)
 }
 
 /* GET one document: path "intensity/FROM/pt24h" etc. */
-static int get_doc(const struct carbon_config_provider *cfg,
+static int get_doc(const struct carbon_provider_conf *cfg,
 		   struct carbon_http *http, const char *area, const char *what,
 		   const char *path, int regionid,
 		   struct carbon_provider_points *out, char *err, size_t errlen)
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct carbon_http_response resp = {0};
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	snprintf(who, sizeof(who), "%s %s: %s", cfg->name, area, what);
-	url_start(&u, cfg->url, path);
-	rc = url_done(&u, who, err, errlen);
+	carbon_provider_url_start(&u, cfg->url, path);
+	rc = carbon_provider_url_done(&u, who, err, errlen);
 	if (rc)
 		return rc;
-	rc = provider_get_url(http, u.buf, NULL, NULL, who, &resp, NULL, err,
-			      errlen);
+	rc = carbon_provider_get_url(http, u.buf, NULL, NULL, who, &resp, NULL,
+				     err, errlen);
 	if (!rc) {
 		rc = regionid ? carbon_ukci_parse_regional(resp.body, resp.len,
 							   regionid, out, msg,
@@ -270,13 +270,14 @@ static int get_doc(const struct carbon_config_provider *cfg,
 							   out, msg,
 							   sizeof(msg));
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	carbon_http_response_clear(&resp);
 	return rc;
 }
 
-static int ukci_fetch(void *state, const struct carbon_config_provider *cfg,
+static int ukci_fetch(void *state, const struct carbon_provider_conf *cfg,
 		      struct carbon_http *http, const char *area, int64_t now,
 		      carbon_series **out, char *err, size_t errlen)
 {
@@ -291,7 +292,8 @@ static int ukci_fetch(void *state, const struct carbon_config_provider *cfg,
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s: not opened", cfg->name);
 	rc = carbon_ukci_parse_area(area, &regionid, err, errlen);
-	if (!rc && provider_time(regionid ? now - HISTORY_S : now,
+	if (!rc &&
+	    carbon_provider_time(regionid ? now - HISTORY_S : now,
 				 PROVIDER_TIME_MINUTES, from, sizeof(from)))
 		rc = carbon_error_set(err, errlen, CARBON_ERANGE,
 				      "%s: now %lld is out of range", cfg->name,

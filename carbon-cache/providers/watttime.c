@@ -193,12 +193,12 @@ int carbon_watttime_parse_data(const char *buf, size_t len,
 
 /* ---- the provider ------------------------------------------------------------ */
 
-static const char *signal_type(const struct carbon_config_provider *cfg)
+static const char *signal_type(const struct carbon_provider_conf *cfg)
 {
 	return cfg->signal == CARBON_SIGNAL_AVERAGE ? "co2_aoer" : "co2_moer";
 }
 
-static int watttime_open(const struct carbon_config_provider *cfg, void **state,
+static int watttime_open(const struct carbon_provider_conf *cfg, void **state,
 			 char *err, size_t errlen)
 {
 	struct watttime_state *st;
@@ -222,9 +222,9 @@ static int watttime_open(const struct carbon_config_provider *cfg, void **state,
 	if (!st)
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"%s: out of memory", cfg->name);
-	rc = provider_secret_load(cfg->name, "PasswordFile", cfg->password_file,
-				  st->password, sizeof(st->password), true, err,
-				  errlen);
+	rc = carbon_provider_secret_load(
+		cfg->name, "PasswordFile", cfg->password_file, st->password,
+		sizeof(st->password), true, err, errlen);
 	if (rc) {
 		free(st);
 		return rc;
@@ -242,27 +242,28 @@ static void watttime_close(void *state)
 }
 
 static int login(struct watttime_state *st,
-		 const struct carbon_config_provider *cfg,
+		 const struct carbon_provider_conf *cfg,
 		 struct carbon_http *http, const char *area, int64_t now,
 		 char *err, size_t errlen)
 {
 	struct carbon_http_response resp = {0};
 	struct carbon_http_request req = {0};
 	char who[PROVIDER_WHO_MAX], msg[512];
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	st->has_token = false;
 	carbon_secret_wipe(st->token, sizeof(st->token));
 	snprintf(who, sizeof(who), "%s %s: login", cfg->name, area);
-	url_start(&u, cfg->url, "login");
-	rc = url_done(&u, who, err, errlen);
+	carbon_provider_url_start(&u, cfg->url, "login");
+	rc = carbon_provider_url_done(&u, who, err, errlen);
 	if (rc)
 		return rc;
 	req.url = u.buf;
 	req.basic_user = cfg->user;
 	req.basic_password = st->password;
-	rc = provider_get(http, &req, who, st->password, &resp, err, errlen);
+	rc = carbon_provider_get(http, &req, who, st->password, &resp, err,
+				 errlen);
 	if (rc && (resp.status == 401 || resp.status == 403))
 		rc = carbon_error_set(err, errlen, rc,
 				      "%s: User or PasswordFile rejected "
@@ -273,7 +274,8 @@ static int login(struct watttime_state *st,
 						 sizeof(st->token), msg,
 						 sizeof(msg));
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	if (resp.body)
 		carbon_secret_wipe(resp.body, resp.len);
@@ -285,40 +287,42 @@ static int login(struct watttime_state *st,
 	return 0;
 }
 
-static int build_url(const struct carbon_config_provider *cfg, const char *area,
-		     int64_t now, bool forecast, struct provider_url *u,
+static int build_url(const struct carbon_provider_conf *cfg, const char *area,
+		     int64_t now, bool forecast, struct carbon_provider_url *u,
 		     const char *who, char *err, size_t errlen)
 {
 	char a[PROVIDER_TIME_BUF], b[PROVIDER_TIME_BUF];
 
-	url_start(u, cfg->url, forecast ? "v3/forecast" : "v3/historical");
-	url_param(u, "region", area);
-	url_param(u, "signal_type", signal_type(cfg));
+	carbon_provider_url_start(u, cfg->url,
+				  forecast ? "v3/forecast" : "v3/historical");
+	carbon_provider_url_param(u, "region", area);
+	carbon_provider_url_param(u, "signal_type", signal_type(cfg));
 	if (forecast) {
-		url_param(u, "horizon_hours", HORIZON);
+		carbon_provider_url_param(u, "horizon_hours", HORIZON);
 	} else {
-		if (provider_time(now - HISTORY_S, PROVIDER_TIME_SECONDS, a,
-				  sizeof(a)) ||
-		    provider_time(now, PROVIDER_TIME_SECONDS, b, sizeof(b)))
+		if (carbon_provider_time(now - HISTORY_S, PROVIDER_TIME_SECONDS,
+					 a, sizeof(a)) ||
+		    carbon_provider_time(now, PROVIDER_TIME_SECONDS, b,
+					 sizeof(b)))
 			return carbon_error_set(err, errlen, CARBON_ERANGE,
 						"%s: now %lld is out of range",
 						who, (long long)now);
-		url_param(u, "start", a);
-		url_param(u, "end", b);
+		carbon_provider_url_param(u, "start", a);
+		carbon_provider_url_param(u, "end", b);
 	}
-	return url_done(u, who, err, errlen);
+	return carbon_provider_url_done(u, who, err, errlen);
 }
 
 /* One data call; *status is the last HTTP status. */
 static int get_data(struct watttime_state *st,
-		    const struct carbon_config_provider *cfg,
+		    const struct carbon_provider_conf *cfg,
 		    struct carbon_http *http, const char *area, int64_t now,
 		    bool forecast, struct carbon_provider_points *out,
 		    long *status, char *err, size_t errlen)
 {
 	char who[PROVIDER_WHO_MAX], msg[512];
 	struct carbon_http_response resp = {0};
-	struct provider_url u;
+	struct carbon_provider_url u;
 	int rc;
 
 	snprintf(who, sizeof(who), "%s %s: %s", cfg->name, area,
@@ -326,14 +330,15 @@ static int get_data(struct watttime_state *st,
 	rc = build_url(cfg, area, now, forecast, &u, who, err, errlen);
 	if (rc)
 		return rc;
-	rc = provider_get_url(http, u.buf, PROVIDER_BEARER, st->token, who,
-			      &resp, status, err, errlen);
+	rc = carbon_provider_get_url(http, u.buf, PROVIDER_BEARER, st->token,
+				     who, &resp, status, err, errlen);
 	if (!rc) {
 		rc = carbon_watttime_parse_data(resp.body, resp.len,
 						signal_type(cfg), forecast, out,
 						msg, sizeof(msg));
 		if (rc)
-			rc = provider_fail(rc, who, PROV, msg, err, errlen);
+			rc = carbon_provider_fail(rc, who, PROV, msg, err,
+						  errlen);
 	}
 	carbon_http_response_clear(&resp);
 	return rc;
@@ -341,7 +346,7 @@ static int get_data(struct watttime_state *st,
 
 /* A data call with a valid token: log in when needed, once more on 401. */
 static int get_authed(struct watttime_state *st,
-		      const struct carbon_config_provider *cfg,
+		      const struct carbon_provider_conf *cfg,
 		      struct carbon_http *http, const char *area, int64_t now,
 		      bool forecast, struct carbon_provider_points *out,
 		      long *status, char *err, size_t errlen)
@@ -363,7 +368,7 @@ static int get_authed(struct watttime_state *st,
 	return rc;
 }
 
-static int watttime_fetch(void *state, const struct carbon_config_provider *cfg,
+static int watttime_fetch(void *state, const struct carbon_provider_conf *cfg,
 			  struct carbon_http *http, const char *area,
 			  int64_t now, carbon_series **out, char *err,
 			  size_t errlen)

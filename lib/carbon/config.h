@@ -22,10 +22,16 @@
  * rejected, because slurm.conf reads it as seconds and sbatch --time as
  * minutes.  Numbers are decimal, "." as the point, no exponent.
  *
- * A line whose first key is one of ClusterName, Zone, Provider,
- * EmissionFactors, PartitionDefaults, QosDefaults is a record of that kind
- * and may hold only that kind's keys; any other line holds global keys.
- * A global key may be given once in the file.
+ * A line whose first key is one of ClusterName, Zone, PartitionDefaults,
+ * QosDefaults (or a record kind an extension registers, see below) is a
+ * record of that kind and may hold only that kind's keys; any other line
+ * holds global keys.  A global key may be given once in the file.
+ *
+ * This header documents the core's keys, those every reader needs.
+ * carbon-cached's own (MetricsListen, LogLevel, the Provider and
+ * EmissionFactors records) are an extension it registers, documented in
+ * carbon-cache/cache_conf.h and carbon-cache/providers/provider_conf.h;
+ * every reader of carbon.conf registers it (see "Extensions" below).
  *
  * Global keys (default; range):
  *   RedisHost=HOST         127.0.0.1; a host name, an IP address, or an
@@ -61,8 +67,6 @@
  *                          without its own deadline or max delay may wait
  *   ForecastFallbackDays=N 1; 0-28: without a provider forecast, repeat
  *                          the last N days of history (0: no forecast)
- *   MetricsListen=HOST:PORT 127.0.0.1:9550; [IPv6]:PORT for IPv6
- *   LogLevel=quiet|error|info|verbose|debug   info
  *   ConfigFile=PATH        /etc/slurm/carbon.conf; plugin arguments only
  *
  * ClusterName=NAME record (one per federation member; at most
@@ -84,47 +88,15 @@
  *                          (Slurm's --cpu-freq)
  *
  * Zone=ZONE record (the zone's provider chain; at most ZONES_MAX):
- *   Providers=P1[,P2...]   required; 1-CARBON_CONFIG_CHAIN_MAX provider
- *                          names tried in order: "static" (built in) or a
- *                          Provider record's name.  Every provider must
- *                          yield the site's Signal and Basis.
- *   StaticIntensity=G      0-5000; required when the chain has "static"
+ *   Providers=P1[,P2...]   required; 1-CARBON_CONFIG_CHAIN_MAX distinct
+ *                          names tried in order.  The core checks only
+ *                          their syntax; what a name may be ("static", a
+ *                          Provider record) is the providers' owner's
+ *                          check (carbon-cache/providers/provider_conf.h).
+ *   StaticIntensity=G      0-5000; the clusters' default FallbackIntensity
  *   Areas=P:AREA[,...]     the zone's name at provider P when it differs
  *                          (ENTSO-E EIC code, WattTime region); default:
- *                          the zone name
- *
- * Provider=NAME record (an instance; at most PROVIDERS_MAX):
- *   Type=T                 electricitymaps|watttime|ukci|entsoe|gsf|replay;
- *                          default NAME when NAME is a type
- *   Url=URL                http(s)://...; default per type, see
- *                          carbon_config_default_url(); required for gsf
- *   TokenFile=PATH         electricitymaps, entsoe (required), gsf
- *   User=NAME, PasswordFile=PATH     watttime (both required)
- *   EmissionFactorType=lifecycle|direct   electricitymaps; lifecycle
- *   SignalType=co2_moer|co2_aoer     watttime; co2_moer (marginal)
- *   FactorTable=NAME       entsoe (required): an EmissionFactors record
- *   Signal=, Basis=        gsf, replay: what the data is; average,
- *                          lifecycle
- *   Timeout=INTERVAL       10s; 1s-2m: every HTTP request (not replay)
- *   PollInterval=INTERVAL  0 = the global PollInterval; 10s-1d
- *   Trace=PATH             replay (required): a CSV (carbon/trace_csv.h)
- *   TimeColumn=TEXT        replay; "Datetime (UTC)"
- *   ValueColumn=TEXT       replay; "Carbon Intensity gCO₂eq/kWh (LCA)"
- *   EstimatedColumn=TEXT   replay; none
- *   TraceStart=TIME        replay; the trace's first row: the trace instant
- *                          replayed when carbon-cached starts,
- *                          YYYY-MM-DD[THH:MM[:SS]][Z], UTC
- *   SpeedUp=X              replay; 1; 0.001-100000 trace seconds a second
- *   What each type yields: electricitymaps average/EmissionFactorType;
- *   watttime marginal/operational (co2_aoer: average/operational); ukci
- *   average/direct; entsoe average/its FactorTable's Basis; gsf and replay
- *   their Signal/Basis; static the site's Signal/Basis.
- *
- * EmissionFactors=NAME record (ENTSO-E A75 factor table; at most
- * FACTOR_TABLES_MAX): configuration, not code.
- *   Basis=lifecycle|direct|operational   lifecycle
- *   B01=G ... B25=G        0-5000 gCO2eq/kWh per production type (PSR)
- *   Default=G              required; for every code not listed
+ *                          the zone name; each P must be in Providers
  *
  * PartitionDefaults=NAME and QosDefaults=NAME records (at most
  * DEFAULTS_MAX each): what a job gets when it gives no --carbon-* option.
@@ -137,9 +109,19 @@
  * arguments; they name the key and say what would be accepted.  The first
  * error stops the parse.
  *
+ * Extensions: a component with keys of its own describes them in a
+ * struct carbon_config_schema (global keys, record kinds, checks; see the
+ * end of this header) and creates its configs with carbon_config_new_ext().
+ * The same parser then reads them, with the same syntax, limits and
+ * messages; without the extension they are unknown keys, reported with
+ * their line.  Every reader of one file must register the same extension
+ * to accept the same files: the slurmctld plugins register carbon-cached's
+ * (carbon_cache_conf_new()), so a file is valid for all of them or none.
+ *
  * Ownership: carbon_config_new() returns a config the caller frees with
  * carbon_config_free(); every string is an array inside it; the _peek and
- * lookup functions return pointers into it, valid until it is freed.  A
+ * lookup functions return pointers into it, valid until it is freed.  An
+ * extension's block and its record arrays belong to the config too.  A
  * parsed config is read-only and may be shared by threads.
  */
 #ifndef CARBON_CONFIG_H
@@ -153,6 +135,9 @@
 #include "carbon/kind.h"
 #include "carbon/tags.h"
 
+struct carbon_config_schema; /* below */
+struct carbon_config_record;
+struct carbon_config_word;
 struct carbon_policy_params; /* carbon/policy.h */
 struct carbon_power_model;   /* carbon/footprint.h */
 
@@ -163,31 +148,10 @@ struct carbon_power_model;   /* carbon/footprint.h */
 #define CARBON_CONFIG_PATH_MAX	      1024 /* paths, URLs, column names */
 #define CARBON_CONFIG_CLUSTERS_MAX    64
 #define CARBON_CONFIG_ZONES_MAX	      64
-#define CARBON_CONFIG_PROVIDERS_MAX   64
-#define CARBON_CONFIG_TABLES_MAX      16
 #define CARBON_CONFIG_DEFAULTS_MAX    256
 #define CARBON_CONFIG_CHAIN_MAX	      8
-#define CARBON_CONFIG_PSR_MAX	      25 /* B01..B25 */
 #define CARBON_CONFIG_DEFAULT_FILE    "/etc/slurm/carbon.conf"
 #define CARBON_CONFIG_WORLD_INTENSITY 475.0
-
-enum carbon_config_log_level {
-	CARBON_CONFIG_LOG_QUIET = 0,
-	CARBON_CONFIG_LOG_ERROR,
-	CARBON_CONFIG_LOG_INFO,
-	CARBON_CONFIG_LOG_VERBOSE,
-	CARBON_CONFIG_LOG_DEBUG,
-};
-
-enum carbon_config_provider_type {
-	CARBON_CONFIG_PROVIDER_NONE = 0, /* only while parsing */
-	CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS,
-	CARBON_CONFIG_PROVIDER_WATTTIME,
-	CARBON_CONFIG_PROVIDER_UKCI,
-	CARBON_CONFIG_PROVIDER_ENTSOE,
-	CARBON_CONFIG_PROVIDER_GSF,
-	CARBON_CONFIG_PROVIDER_REPLAY,
-};
 
 #define CARBON_CONFIG_NAME_BUF (CARBON_CONFIG_NAME_MAX + 1)
 #define CARBON_CONFIG_PATH_BUF (CARBON_CONFIG_PATH_MAX + 1)
@@ -221,44 +185,6 @@ struct carbon_config_zone {
 	struct carbon_config_area areas[CARBON_CONFIG_CHAIN_MAX];
 	size_t n_areas;
 	unsigned line;
-};
-
-struct carbon_config_provider {
-	char name[CARBON_CONFIG_NAME_BUF];
-	enum carbon_config_provider_type type;
-	/* what its data is, resolved from the type and keys (see above) */
-	enum carbon_signal signal;
-	enum carbon_basis basis;
-	char url[CARBON_CONFIG_PATH_BUF]; /* the type's default if not given */
-	char token_file[CARBON_CONFIG_PATH_BUF];
-	char user[CARBON_CONFIG_NAME_BUF];
-	char password_file[CARBON_CONFIG_PATH_BUF];
-	char factor_table[CARBON_CONFIG_NAME_BUF];
-	int64_t timeout;       /* seconds */
-	int64_t poll_interval; /* seconds; 0: the global PollInterval */
-	char trace[CARBON_CONFIG_PATH_BUF];
-	char time_column[CARBON_CONFIG_PATH_BUF];
-	char value_column[CARBON_CONFIG_PATH_BUF];
-	char estimated_column[CARBON_CONFIG_PATH_BUF]; /* "": none */
-	int64_t trace_start; /* seconds since the epoch */
-	bool has_trace_start;
-	double speed_up;
-	unsigned line;
-	/* the raw keys, kept so that a re-check resolves the same way */
-	enum carbon_basis emission_factor_type;
-	enum carbon_signal signal_type;
-	enum carbon_signal declared_signal;
-	enum carbon_basis declared_basis;
-};
-
-struct carbon_config_factors {
-	char name[CARBON_CONFIG_NAME_BUF];
-	enum carbon_basis basis;
-	/* factor[k] for code B(k+1); codes not given hold Default */
-	double factor[CARBON_CONFIG_PSR_MAX];
-	double other; /* Default=, for codes outside B01..B25 */
-	unsigned line;
-	uint32_t given; /* bit k: B(k+1) was given */
 };
 
 struct carbon_config_defaults {
@@ -301,24 +227,20 @@ struct carbon_config {
 	int64_t flexible_max_delay;    /* resolved: <= max_delay_limit */
 	bool flexible_max_delay_given; /* FlexibleMaxDelay was set */
 	int forecast_fallback_days;
-	char metrics_listen[CARBON_CONFIG_HOST_MAX + 8]; /* as written */
-	char metrics_host[CARBON_CONFIG_HOST_MAX + 1];	 /* without [] */
-	int metrics_port;
-	enum carbon_config_log_level log_level;
 	char config_file[CARBON_CONFIG_PATH_BUF];
 
 	struct carbon_config_cluster *clusters;
 	size_t n_clusters;
 	struct carbon_config_zone *zones;
 	size_t n_zones;
-	struct carbon_config_provider *providers;
-	size_t n_providers;
-	struct carbon_config_factors *tables;
-	size_t n_tables;
 	struct carbon_config_defaults *partitions;
 	size_t n_partitions;
 	struct carbon_config_defaults *qos;
 	size_t n_qos;
+
+	/* the extension (carbon_config_new_ext()) and its block */
+	const struct carbon_config_schema *ext;
+	void *ext_data;
 
 	/* parser state: not for readers */
 	uint64_t args_given; /* global keys set by arguments: they win */
@@ -328,6 +250,19 @@ struct carbon_config {
 
 /* A config holding every default and no records; NULL if out of memory. */
 struct carbon_config *carbon_config_new(void);
+
+/*
+ * As carbon_config_new(), with ext's keys registered (NULL: none).  ext is
+ * borrowed and must outlive the config.  NULL if out of memory, or if ext
+ * has more than CARBON_CONFIG_EXT_GLOBALS_MAX global keys or a record kind
+ * more than CARBON_CONFIG_RECORD_KEYS_MAX keys (a programming error).
+ */
+struct carbon_config *
+carbon_config_new_ext(const struct carbon_config_schema *ext);
+
+/* The extension's block if cfg was made with ext, else NULL. */
+void *carbon_config_ext_peek(const struct carbon_config *cfg,
+			     const struct carbon_config_schema *ext);
 
 /* Free cfg and everything in it; NULL is a no-op. */
 void carbon_config_free(struct carbon_config *cfg);
@@ -368,14 +303,19 @@ const struct carbon_config_cluster *
 carbon_config_cluster_peek(const struct carbon_config *cfg, const char *name);
 const struct carbon_config_zone *
 carbon_config_zone_peek(const struct carbon_config *cfg, const char *name);
-const struct carbon_config_provider *
-carbon_config_provider_peek(const struct carbon_config *cfg, const char *name);
-const struct carbon_config_factors *
-carbon_config_factors_peek(const struct carbon_config *cfg, const char *name);
 const struct carbon_config_defaults *
 carbon_config_partition_peek(const struct carbon_config *cfg, const char *name);
 const struct carbon_config_defaults *
 carbon_config_qos_peek(const struct carbon_config *cfg, const char *name);
+
+/*
+ * The record of kind kind (the core's or cfg's extension's) called name,
+ * case-insensitive; NULL when absent or when kind is not cfg's.  What the
+ * extensions' own _peek functions are made of.
+ */
+const void *carbon_config_record_peek(const struct carbon_config *cfg,
+				      const struct carbon_config_record *kind,
+				      const char *name);
 
 /*
  * The defaults for a job without --carbon-* options: QosDefaults of qos,
@@ -390,13 +330,6 @@ void carbon_config_job_defaults(const struct carbon_config *cfg,
 /* The zone's name at provider (its Areas entry, else the zone name). */
 const char *carbon_config_zone_area(const struct carbon_config_zone *zone,
 				    const char *provider);
-
-/*
- * The factor for an ENTSO-E PSR code ("B04"); Default for any other code;
- * CARBON_CONFIG_WORLD_INTENSITY for a NULL table.
- */
-double carbon_config_factor(const struct carbon_config_factors *table,
-			    const char *psr);
 
 /*
  * The policy's parameters from the site's keys: Signal, Basis,
@@ -416,11 +349,139 @@ void carbon_config_policy_params(const struct carbon_config *cfg,
 void carbon_config_cluster_power(const struct carbon_config_cluster *c,
 				 struct carbon_power_model *out);
 
-/* "electricitymaps", ...; "none" for NONE, "unknown" when out of range. */
-const char *
-carbon_config_provider_type_name(enum carbon_config_provider_type t);
+/* ---- extensions -----------------------------------------------------------
+ *
+ * An extension is data: rows of keys, each naming a kind of value and
+ * where it goes, as the core's own tables do (lib/config_keys.c).  Its
+ * global keys live in its block: ext->size bytes that carbon_config_new_ext()
+ * allocates, zeroes and passes to ext->init() for the defaults;
+ * carbon_config_ext_peek() returns it; carbon_config_free() frees it and
+ * the record arrays in it.  Its record kinds keep their array pointer and
+ * count in that block too (arr_off, count_off).  The parser owns the
+ * syntax, duplicates, required keys, limits and every "FILE:LINE: "
+ * prefix; the extension's checks return a message and a code, and the
+ * parser puts it at the right line.
+ */
 
-/* The type's API base URL, "" for gsf and replay (and bad types). */
-const char *carbon_config_default_url(enum carbon_config_provider_type t);
+#define CARBON_CONFIG_EXT_GLOBALS_MAX 32
+#define CARBON_CONFIG_RECORD_KEYS_MAX 64
+
+/* What a key's value is, and what field it fills (at off). */
+enum carbon_config_kind {
+	CARBON_CONFIG_KIND_NAME,     /* char[size], [A-Za-z0-9_.-], 1-64 */
+	CARBON_CONFIG_KIND_PREFIX,   /* as NAME, ':' allowed too */
+	CARBON_CONFIG_KIND_TEXT,     /* char[size], anything but control */
+	CARBON_CONFIG_KIND_PATH,     /* char[size], absolute */
+	CARBON_CONFIG_KIND_URL,	     /* char[size], http:// or https:// */
+	CARBON_CONFIG_KIND_HOST,     /* char[size], host, address or socket */
+	CARBON_CONFIG_KIND_LISTEN,   /* struct carbon_config_listen */
+	CARBON_CONFIG_KIND_INT,	     /* int in [min, max] */
+	CARBON_CONFIG_KIND_NUMBER,   /* double in [min, max] */
+	CARBON_CONFIG_KIND_INTERVAL, /* int64_t seconds in [min, max], unit */
+	CARBON_CONFIG_KIND_ENUM,     /* an int-sized enum, from words */
+	CARBON_CONFIG_KIND_CHAIN,    /* the Zone record's Providers list */
+	CARBON_CONFIG_KIND_AREAS,    /* the Zone record's Areas list */
+	CARBON_CONFIG_KIND_CPUFREQ,  /* char[NAME_BUF], Slurm's --cpu-freq */
+	CARBON_CONFIG_KIND_UTC,	     /* int64_t, YYYY-MM-DD[THH:MM[:SS]][Z] */
+	CARBON_CONFIG_KIND_FUNC,     /* the key's own parse() */
+};
+
+/* CARBON_CONFIG_KIND_LISTEN: HOST:PORT, [IPv6]:PORT. */
+struct carbon_config_listen {
+	char text[CARBON_CONFIG_HOST_MAX + 8]; /* as written */
+	char host[CARBON_CONFIG_HOST_MAX + 1]; /* without [] */
+	int port;
+};
+
+struct carbon_config_word {
+	const char *name;
+	int value;
+};
+
+/* The words of Signal= and Basis= (carbon/kind.h), for an extension's
+ * keys of those kinds. */
+extern const struct carbon_config_word carbon_config_signals[];
+extern const struct carbon_config_word carbon_config_bases[];
+
+/* "a, b or c" of words (NULL-terminated), into buf; cut to len. */
+void carbon_config_words_list(const struct carbon_config_word *words, char *buf,
+			      size_t len);
+
+/* Key flags. */
+#define CARBON_CONFIG_KEY_REQUIRED  0x1u /* a record needs it */
+#define CARBON_CONFIG_KEY_ARGS_ONLY 0x2u /* plugin arguments, never a file */
+#define CARBON_CONFIG_KEY_HAS	    0x4u /* sets the bool at has_off */
+
+struct carbon_config_key {
+	const char *name; /* canonical spelling, shown in messages */
+	enum carbon_config_kind kind;
+	size_t off;	 /* of the field in the record or the block */
+	size_t size;	 /* of a char[] field */
+	double min, max; /* INT, NUMBER, INTERVAL */
+	const struct carbon_config_word *words; /* ENUM: NULL-terminated */
+	unsigned flags;				/* CARBON_CONFIG_KEY_* */
+	size_t has_off;				/* with CARBON_CONFIG_KEY_HAS */
+	/* FUNC: value into the field; 0, or a CARBON_E* code with msg (the
+	 * parser puts "FILE:LINE: KEY: " before it) */
+	int (*parse)(const char *value, void *field, char *msg, size_t len);
+};
+
+/*
+ * A kind of record line, started by its first key (keys[0], a NAME at
+ * offset 0 of the record: records are named, and names are unique per
+ * kind).  At most max records of rec_size bytes, an array whose pointer
+ * and size_t count are at arr_off and count_off of the extension's block;
+ * each record's line (unsigned) at line_off.  init() sets a new record's
+ * defaults (NULL: zeroes); check() runs once its line is read, with bit i
+ * of given set for keys[i] (NULL: none); 0 or a code with msg.
+ */
+struct carbon_config_record {
+	const char *start; /* "Provider": keys[0]'s name */
+	const char *what;  /* "provider", in messages */
+	const struct carbon_config_key *keys;
+	size_t n_keys;
+	size_t rec_size;
+	size_t max;
+	size_t arr_off;
+	size_t count_off;
+	size_t line_off;
+	void (*init)(void *rec);
+	int (*check)(void *rec, uint64_t given, char *msg, size_t len);
+};
+
+/*
+ * A record kind's row, for records of struct st (keys an array) kept in
+ * the array arr, with its size_t count, of struct owner (the extension's
+ * block; the core's own use struct carbon_config).
+ */
+#define CARBON_CONFIG_RECORD(start, what, keys, st, max, owner, arr, count,  \
+			     init, check)                                    \
+	{                                                                    \
+		start, what, keys, sizeof(keys) / sizeof((keys)[0]),         \
+			sizeof(struct st), max, offsetof(struct owner, arr), \
+			offsetof(struct owner, count),                       \
+			offsetof(struct st, line), init, check               \
+	}
+
+/*
+ * Global keys (their fields in the block) and record kinds of one
+ * extension.  Its keys come after the core's in every list a message
+ * shows.  check() runs whenever the whole config is checked (after the
+ * file and after each set of arguments), after the core's checks of the
+ * global keys and before those of clusters and job defaults: it may
+ * resolve fields from the keys given (and so must give the same result
+ * when run again) and read the core's records; 0, or a code with msg and
+ * *line set to the line of the record at fault (0: none).
+ */
+struct carbon_config_schema {
+	size_t size;
+	void (*init)(void *block);
+	const struct carbon_config_key *globals;
+	size_t n_globals;
+	const struct carbon_config_record *const *records;
+	size_t n_records;
+	int (*check)(struct carbon_config *cfg, void *block, unsigned *line,
+		     char *msg, size_t len);
+};
 
 #endif

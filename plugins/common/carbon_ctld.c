@@ -18,6 +18,7 @@
 #include "src/common/log.h"
 #include "src/common/read_config.h"
 
+#include "cache_conf.h"
 #include "carbon_ctld.h"
 
 static void ctld_log(enum carbon_log_level level, const char *msg, void *ctx)
@@ -77,7 +78,9 @@ static struct carbon_config *load(const char *path, struct stat *st, char *err,
 		snprintf(err, errlen, "%.400s: short read", path);
 		goto out;
 	}
-	cfg = carbon_config_new();
+	/* with carbon-cached's keys: the plugins accept exactly the files it
+	 * accepts, and report the same errors at the same lines */
+	cfg = carbon_cache_conf_new();
 	if (cfg &&
 	    carbon_config_parse(cfg, buf, (size_t)n, path, err, errlen)) {
 		carbon_config_free(cfg);

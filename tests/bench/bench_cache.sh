@@ -76,11 +76,11 @@ int main(int argc, char **argv)
 	long before = rss_kb("VmRSS:");
 	char err[512], key[128];
 
-	carbon_log_set_level(CARBON_CONFIG_LOG_ERROR);
+	carbon_log_set_level(CARBON_CACHE_LOG_ERROR);
 	memset(signer.key, 'k', 32);
 	strcpy(signer.key_id, "bench");
 	for (int i = 0; i < 3; i++) {
-		struct carbon_config_provider *c = &rep[i].cfg;
+		struct carbon_provider_conf *c = &rep[i].cfg;
 
 		snprintf(rep[i].name, sizeof(rep[i].name), "replay-%d", i);
 		snprintf(c->name, sizeof(c->name), "replay-%d", i);

@@ -72,9 +72,9 @@ static inline int teardown(void **state)
 
 /* A fresh configuration of provider NAME of TYPE at URL, the fake HTTP
  * client's script emptied (fake_http.h comes first). */
-static inline void provider_config(struct carbon_config_provider *cfg,
+static inline void provider_config(struct carbon_provider_conf *cfg,
 				   const char *name,
-				   enum carbon_config_provider_type type,
+				   enum carbon_provider_type type,
 				   enum carbon_signal signal,
 				   enum carbon_basis basis, const char *url)
 {

@@ -54,7 +54,7 @@ static void test_static_series(void **state)
 
 static void test_static_ops(void **state)
 {
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.signal = CARBON_SIGNAL_MARGINAL,
 		.basis = CARBON_BASIS_OPERATIONAL,
 	};
@@ -284,7 +284,7 @@ static const char csv[] =
 
 static void test_load_by_name_and_index(void **state)
 {
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.name = "replay-es",
 		.trace = "es.csv",
 		.signal = CARBON_SIGNAL_AVERAGE,
@@ -331,7 +331,7 @@ static void test_load_bad_row_names_line(void **state)
 	static const char bad[] = "Datetime (UTC),v\n"
 				  "2023-01-01 00:00:00,1\n"
 				  "2023-01-01 01:00:00,abc\n";
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.name = "r",
 		.trace = "bad.csv",
 		.signal = CARBON_SIGNAL_AVERAGE,
@@ -352,7 +352,7 @@ static void test_load_bad_row_names_line(void **state)
 
 static void test_replay_ops_missing_file(void **state)
 {
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.name = "r",
 		.trace = "/nonexistent/trace.csv",
 		.signal = CARBON_SIGNAL_AVERAGE,
@@ -374,12 +374,10 @@ static void test_replay_ops_missing_file(void **state)
 static void test_registry(void **state)
 {
 	(void)state;
-	assert_ptr_equal(
-		carbon_provider_ops_find(CARBON_CONFIG_PROVIDER_REPLAY),
-		&carbon_replay_ops);
-	assert_null(carbon_provider_ops_find(CARBON_CONFIG_PROVIDER_NONE));
-	assert_null(
-		carbon_provider_ops_find((enum carbon_config_provider_type)99));
+	assert_ptr_equal(carbon_provider_ops_find(CARBON_PROVIDER_REPLAY),
+			 &carbon_replay_ops);
+	assert_null(carbon_provider_ops_find(CARBON_PROVIDER_NONE));
+	assert_null(carbon_provider_ops_find((enum carbon_provider_type)99));
 }
 
 int main(void)

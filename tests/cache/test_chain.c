@@ -38,7 +38,7 @@ struct fake {
 
 static struct fake fakes[FAKES];
 
-static int fake_fetch(void *state, const struct carbon_config_provider *cfg,
+static int fake_fetch(void *state, const struct carbon_provider_conf *cfg,
 		      struct carbon_http *http, const char *area, int64_t now,
 		      carbon_series **out, char *err, size_t errlen)
 {
@@ -433,6 +433,6 @@ int main(void)
 #undef T
 	};
 
-	carbon_log_set_level(CARBON_CONFIG_LOG_QUIET);
+	carbon_log_set_level(CARBON_CACHE_LOG_QUIET);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

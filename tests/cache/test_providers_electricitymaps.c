@@ -265,16 +265,15 @@ static void test_huge_arrays(void **state)
 /* ---- the provider --------------------------------------------------------------- */
 
 static char token_path[256];
-static struct carbon_config_provider cfg;
+static struct carbon_provider_conf cfg;
 static void *st;
 
 static int setup_provider(void **state)
 {
 	(void)state;
 	provider_config(&cfg, "electricitymaps",
-			CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS,
-			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE,
-			"https://api.example/v3/");
+			CARBON_PROVIDER_ELECTRICITYMAPS, CARBON_SIGNAL_AVERAGE,
+			CARBON_BASIS_LIFECYCLE, "https://api.example/v3/");
 	if (fake_secret_file("secret-token-123\n", 0600, token_path,
 			     sizeof(token_path)))
 		return -1;
@@ -465,7 +464,7 @@ static void test_fetch_bad_data(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct carbon_config_provider c = cfg;
+	struct carbon_provider_conf c = cfg;
 	char path[256];
 	void *s = (void *)1;
 

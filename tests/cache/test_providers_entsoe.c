@@ -73,7 +73,7 @@
 	"</text></Reason></Acknowledgement_MarketDocument>"
 
 static struct carbon_entsoe_report rep;
-static struct carbon_config_factors table;
+static struct carbon_factors table;
 
 static int setup_table(void **state)
 {
@@ -82,7 +82,7 @@ static int setup_table(void **state)
 	snprintf(table.name, sizeof(table.name), "ipcc");
 	table.basis = CARBON_BASIS_LIFECYCLE;
 	table.other = 700;
-	for (int k = 0; k < CARBON_CONFIG_PSR_MAX; k++)
+	for (int k = 0; k < CARBON_PSR_MAX; k++)
 		table.factor[k] = 700;
 	table.factor[4 - 1] = 490; /* gas */
 	table.factor[14 - 1] = 12; /* nuclear */
@@ -415,13 +415,13 @@ static void test_too_many_points(void **state)
 /* ---- the provider --------------------------------------------------------------- */
 
 static char token_path[256];
-static struct carbon_config_provider cfg;
+static struct carbon_provider_conf cfg;
 static void *st;
 
 static int setup_provider(void **state)
 {
 	setup_table(state);
-	provider_config(&cfg, "entsoe", CARBON_CONFIG_PROVIDER_ENTSOE,
+	provider_config(&cfg, "entsoe", CARBON_PROVIDER_ENTSOE,
 			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE,
 			"https://web-api.test/api");
 	snprintf(cfg.factor_table, sizeof(cfg.factor_table), "ipcc");
@@ -517,7 +517,7 @@ static void test_fetch_failures(void **state)
 
 static void test_open_and_bind(void **state)
 {
-	struct carbon_config_provider c = cfg;
+	struct carbon_provider_conf c = cfg;
 	carbon_series *s = (carbon_series *)1;
 	void *x = (void *)1;
 

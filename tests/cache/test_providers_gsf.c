@@ -213,13 +213,13 @@ static void test_huge(void **state)
 /* ---- the provider --------------------------------------------------------------- */
 
 static char token_path[256];
-static struct carbon_config_provider cfg;
+static struct carbon_provider_conf cfg;
 static void *st;
 
 static int setup_provider(void **state)
 {
 	(void)state;
-	provider_config(&cfg, "sdk", CARBON_CONFIG_PROVIDER_GSF,
+	provider_config(&cfg, "sdk", CARBON_PROVIDER_GSF,
 			CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL,
 			"http://sdk.test:8080");
 	token_path[0] = '\0';
@@ -317,7 +317,7 @@ static void test_fetch_token_and_no_forecast(void **state)
 
 static void test_fetch_failures(void **state)
 {
-	struct carbon_config_provider c = cfg;
+	struct carbon_provider_conf c = cfg;
 	carbon_series *s = (carbon_series *)1;
 	void *x = (void *)1;
 

@@ -46,7 +46,7 @@ static char dir[] = "/tmp/carbon-fakeprov-XXXXXX";
 static char pidfile[128], token_file[128], pw_file[128];
 static struct carbon_http *http;
 static volatile sig_atomic_t stop_flag;
-static struct carbon_config_factors table;
+static struct carbon_factors table;
 static char err[1024];
 
 /* ---- the server ---------------------------------------------------------------- */
@@ -154,7 +154,7 @@ static int start_server(void **state)
 	memset(&table, 0, sizeof(table));
 	table.basis = CARBON_BASIS_LIFECYCLE;
 	table.other = 700;
-	for (int k = 0; k < CARBON_CONFIG_PSR_MAX; k++)
+	for (int k = 0; k < CARBON_PSR_MAX; k++)
 		table.factor[k] = 500;
 	return http ? 0 : -1;
 }
@@ -175,7 +175,7 @@ static int stop_all(void **state)
 
 struct provider {
 	const struct carbon_provider_ops *ops;
-	enum carbon_config_provider_type type;
+	enum carbon_provider_type type;
 	const char *suffix; /* after /scenario/NAME */
 	const char *area;
 	enum carbon_signal signal;
@@ -184,18 +184,17 @@ struct provider {
 };
 
 static const struct provider providers[] = {
-	{&carbon_electricitymaps_ops, CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS,
-	 "/v3/", "FR", CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE, true},
-	{&carbon_watttime_ops, CARBON_CONFIG_PROVIDER_WATTTIME, "",
-	 "CAISO_NORTH", CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL, true},
-	{&carbon_entsoe_ops, CARBON_CONFIG_PROVIDER_ENTSOE, "/api",
-	 "10YES-REE------0", CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE,
-	 false},
-	{&carbon_ukci_ops, CARBON_CONFIG_PROVIDER_UKCI, "", "national",
+	{&carbon_electricitymaps_ops, CARBON_PROVIDER_ELECTRICITYMAPS, "/v3/",
+	 "FR", CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE, true},
+	{&carbon_watttime_ops, CARBON_PROVIDER_WATTTIME, "", "CAISO_NORTH",
+	 CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL, true},
+	{&carbon_entsoe_ops, CARBON_PROVIDER_ENTSOE, "/api", "10YES-REE------0",
+	 CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE, false},
+	{&carbon_ukci_ops, CARBON_PROVIDER_UKCI, "", "national",
 	 CARBON_SIGNAL_AVERAGE, CARBON_BASIS_DIRECT, true},
-	{&carbon_ukci_ops, CARBON_CONFIG_PROVIDER_UKCI, "", "region:13",
+	{&carbon_ukci_ops, CARBON_PROVIDER_UKCI, "", "region:13",
 	 CARBON_SIGNAL_AVERAGE, CARBON_BASIS_DIRECT, true},
-	{&carbon_gsf_ops, CARBON_CONFIG_PROVIDER_GSF, "", "eastus",
+	{&carbon_gsf_ops, CARBON_PROVIDER_GSF, "", "eastus",
 	 CARBON_SIGNAL_AVERAGE, CARBON_BASIS_LIFECYCLE, true},
 };
 #define N_PROVIDERS (sizeof(providers) / sizeof(providers[0]))
@@ -203,7 +202,7 @@ static const struct provider providers[] = {
 static int fetch(const struct provider *p, const char *scenario,
 		 carbon_series **out)
 {
-	struct carbon_config_provider cfg = {0};
+	struct carbon_provider_conf cfg = {0};
 	void *st = NULL;
 	int rc;
 
@@ -213,7 +212,7 @@ static int fetch(const struct provider *p, const char *scenario,
 	cfg.basis = p->basis;
 	snprintf(cfg.url, sizeof(cfg.url), "http://127.0.0.1:%d/scenario/%s%s",
 		 port, scenario, p->suffix);
-	if (p->type != CARBON_CONFIG_PROVIDER_UKCI)
+	if (p->type != CARBON_PROVIDER_UKCI)
 		snprintf(cfg.token_file, sizeof(cfg.token_file), "%s",
 			 token_file);
 	snprintf(cfg.user, sizeof(cfg.user), "carbon");
@@ -224,7 +223,7 @@ static int fetch(const struct provider *p, const char *scenario,
 	rc = p->ops->open(&cfg, &st, err, sizeof(err));
 	if (rc)
 		fail_msg("%s: open: %s", p->ops->type, err);
-	if (p->type == CARBON_CONFIG_PROVIDER_ENTSOE)
+	if (p->type == CARBON_PROVIDER_ENTSOE)
 		assert_int_equal(carbon_entsoe_bind_factors(st, &table, err,
 							    sizeof(err)),
 				 0);
@@ -293,7 +292,7 @@ static void test_empty_forecast(void **state)
 	(void)state;
 	EACH_PROVIDER(p)
 	{
-		if (p->type == CARBON_CONFIG_PROVIDER_ENTSOE)
+		if (p->type == CARBON_PROVIDER_ENTSOE)
 			expect_error(p, "empty-forecast",
 				     "A75: no data: No matching data found");
 		else
@@ -307,7 +306,7 @@ static void test_auth(void **state)
 	(void)state;
 	EACH_PROVIDER(p)
 	{
-		if (p->type == CARBON_CONFIG_PROVIDER_WATTTIME) {
+		if (p->type == CARBON_PROVIDER_WATTTIME) {
 			expect_error(p, "401",
 				     "login: User or PasswordFile "
 				     "rejected (HTTP 401)");
@@ -345,7 +344,7 @@ static void test_broken_bodies(void **state)
 	(void)state;
 	EACH_PROVIDER(p)
 	{
-		bool xml = p->type == CARBON_CONFIG_PROVIDER_ENTSOE;
+		bool xml = p->type == CARBON_PROVIDER_ENTSOE;
 
 		expect_error(p, "truncated",
 			     xml ? " XML at line" : "truncated JSON");

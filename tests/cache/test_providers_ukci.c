@@ -229,13 +229,13 @@ static void test_area(void **state)
 
 /* ---- the provider --------------------------------------------------------------- */
 
-static struct carbon_config_provider cfg;
+static struct carbon_provider_conf cfg;
 static void *st;
 
 static int setup_provider(void **state)
 {
 	(void)state;
-	provider_config(&cfg, "ukci", CARBON_CONFIG_PROVIDER_UKCI,
+	provider_config(&cfg, "ukci", CARBON_PROVIDER_UKCI,
 			CARBON_SIGNAL_AVERAGE, CARBON_BASIS_DIRECT,
 			"https://api.ukci.test/");
 	st = NULL;
@@ -314,7 +314,7 @@ static void test_fetch_failures(void **state)
 {
 	carbon_series *s = (carbon_series *)1;
 	void *x = (void *)1;
-	struct carbon_config_provider c = cfg;
+	struct carbon_provider_conf c = cfg;
 
 	(void)state;
 	expect_fetch_fail("GB", "ukci: area \"GB\"");

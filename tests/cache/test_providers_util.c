@@ -144,7 +144,7 @@ static void test_json(void **state)
 
 static void test_series_build(void **state)
 {
-	struct carbon_config_provider cfg = {
+	struct carbon_provider_conf cfg = {
 		.signal = CARBON_SIGNAL_AVERAGE,
 		.basis = CARBON_BASIS_LIFECYCLE,
 	};
@@ -196,23 +196,25 @@ static void test_series_build(void **state)
 
 static void test_urls(void **state)
 {
-	struct provider_url u;
+	struct carbon_provider_url u;
 	char big[PROVIDER_URL_MAX];
 
 	(void)state;
-	url_start(&u, "https://h.test/v3//", "a/b");
-	url_param(&u, "zone", "DE LU/é");
-	url_param(&u, "x", "-._~");
-	assert_int_equal(url_done(&u, "w", err, sizeof(err)), 0);
+	carbon_provider_url_start(&u, "https://h.test/v3//", "a/b");
+	carbon_provider_url_param(&u, "zone", "DE LU/é");
+	carbon_provider_url_param(&u, "x", "-._~");
+	assert_int_equal(carbon_provider_url_done(&u, "w", err, sizeof(err)),
+			 0);
 	assert_string_equal(u.buf, "https://h.test/v3/a/b?zone=DE%20LU%2F%C3%A9"
 				   "&x=-._~");
-	url_start(&u, "https://h.test/api", "");
+	carbon_provider_url_start(&u, "https://h.test/api", "");
 	assert_string_equal(u.buf, "https://h.test/api");
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	url_start(&u, "https://h.test", "");
-	url_param(&u, "k", big);
-	assert_int_equal(url_done(&u, "w", err, sizeof(err)), CARBON_ETOOLONG);
+	carbon_provider_url_start(&u, "https://h.test", "");
+	carbon_provider_url_param(&u, "k", big);
+	assert_int_equal(carbon_provider_url_done(&u, "w", err, sizeof(err)),
+			 CARBON_ETOOLONG);
 	expect_msg("w: URL longer than 2047 bytes");
 	/* the builder never writes past its buffer */
 	assert_true(u.len < sizeof(u.buf));
@@ -225,30 +227,31 @@ static void test_redact_and_times(void **state)
 	volatile size_t small = 8;
 
 	(void)state;
-	provider_redact(s, "abcd1234");
+	carbon_provider_redact(s, "abcd1234");
 	assert_string_equal(s, "token ******** and ******** again; ab");
-	provider_redact(s, "ab"); /* too short to hunt for */
-	provider_redact(s, NULL);
+	carbon_provider_redact(s, "ab"); /* too short to hunt for */
+	carbon_provider_redact(s, NULL);
 	assert_string_equal(s, "token ******** and ******** again; ab");
-	assert_int_equal(provider_time(T0 + 3723, PROVIDER_TIME_SECONDS, buf,
-				       sizeof(buf)),
+	assert_int_equal(carbon_provider_time(T0 + 3723, PROVIDER_TIME_SECONDS,
+					      buf, sizeof(buf)),
 			 0);
 	assert_string_equal(buf, "2024-01-01T01:02:03Z");
-	assert_int_equal(provider_time(T0 + 3723, PROVIDER_TIME_MINUTES, buf,
-				       sizeof(buf)),
+	assert_int_equal(carbon_provider_time(T0 + 3723, PROVIDER_TIME_MINUTES,
+					      buf, sizeof(buf)),
 			 0);
 	assert_string_equal(buf, "2024-01-01T01:02Z");
-	assert_int_equal(provider_time(T0 + 3723, PROVIDER_TIME_COMPACT, buf,
-				       sizeof(buf)),
+	assert_int_equal(carbon_provider_time(T0 + 3723, PROVIDER_TIME_COMPACT,
+					      buf, sizeof(buf)),
 			 0);
 	assert_string_equal(buf, "202401010102");
-	assert_int_equal(
-		provider_time(-1, PROVIDER_TIME_SECONDS, buf, sizeof(buf)),
-		CARBON_ERANGE);
+	assert_int_equal(carbon_provider_time(-1, PROVIDER_TIME_SECONDS, buf,
+					      sizeof(buf)),
+			 CARBON_ERANGE);
 	assert_string_equal(buf, "");
 	/* volatile: the compiler would refuse the short buffer it can see */
-	assert_int_equal(provider_time(T0, PROVIDER_TIME_SECONDS, buf, small),
-			 CARBON_ETOOLONG);
+	assert_int_equal(
+		carbon_provider_time(T0, PROVIDER_TIME_SECONDS, buf, small),
+		CARBON_ETOOLONG);
 }
 
 static void test_get_and_fail(void **state)
@@ -259,26 +262,27 @@ static void test_get_and_fail(void **state)
 	(void)state;
 	fake_reset();
 	fake_push(204, NULL);
-	assert_int_equal(
-		provider_get(NULL, &req, "w", NULL, &resp, err, sizeof(err)),
-		CARBON_EINVAL);
+	assert_int_equal(carbon_provider_get(NULL, &req, "w", NULL, &resp, err,
+					     sizeof(err)),
+			 CARBON_EINVAL);
 	expect_msg("w: empty answer (HTTP 204)");
 	carbon_http_response_clear(&resp);
 	fake_push_answer((struct fake_answer){.status = 200, .why = ""});
-	assert_true(provider_get(NULL, &req, "w", NULL, &resp, err,
-				 sizeof(err)) < 0);
+	assert_true(carbon_provider_get(NULL, &req, "w", NULL, &resp, err,
+					sizeof(err)) < 0);
 	expect_msg("w: bad answer");
 	carbon_http_response_clear(&resp);
 	fake_push_answer((struct fake_answer){.status = 0, .why = ""});
-	assert_true(provider_get(NULL, &req, "w", NULL, &resp, err,
-				 sizeof(err)) < 0);
+	assert_true(carbon_provider_get(NULL, &req, "w", NULL, &resp, err,
+					sizeof(err)) < 0);
 	expect_msg("w: no answer: unknown error");
 	carbon_http_response_clear(&resp);
-	assert_int_equal(provider_fail(CARBON_ERANGE, "who", "p", "p: msg", err,
-				       sizeof(err)),
+	assert_int_equal(carbon_provider_fail(CARBON_ERANGE, "who", "p",
+					      "p: msg", err, sizeof(err)),
 			 CARBON_ERANGE);
 	assert_string_equal(err, "who: msg");
-	provider_fail(CARBON_ERANGE, "who", "p", "px: msg", err, sizeof(err));
+	carbon_provider_fail(CARBON_ERANGE, "who", "p", "px: msg", err,
+			     sizeof(err));
 	assert_string_equal(err, "who: px: msg");
 }
 

@@ -227,13 +227,13 @@ static void test_login_parse(void **state)
 /* ---- the provider --------------------------------------------------------------- */
 
 static char pw_path[256];
-static struct carbon_config_provider cfg;
+static struct carbon_provider_conf cfg;
 static void *st;
 
 static int setup_provider(void **state)
 {
 	(void)state;
-	provider_config(&cfg, "wt", CARBON_CONFIG_PROVIDER_WATTTIME,
+	provider_config(&cfg, "wt", CARBON_PROVIDER_WATTTIME,
 			CARBON_SIGNAL_MARGINAL, CARBON_BASIS_OPERATIONAL,
 			"https://api.watttime.test");
 	snprintf(cfg.user, sizeof(cfg.user), "carbon");
@@ -444,7 +444,7 @@ static void test_average_signal(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct carbon_config_provider c = cfg;
+	struct carbon_provider_conf c = cfg;
 	carbon_series *s = (carbon_series *)1;
 	void *x = (void *)1;
 

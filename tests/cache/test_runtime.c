@@ -91,7 +91,7 @@ static int build(const struct fixture *fx, const char *tmpl,
 			*o++ = *p++;
 		}
 	}
-	*cfg = carbon_config_new();
+	*cfg = carbon_cache_conf_new();
 	rc = carbon_config_parse(*cfg, text, strlen(text), "carbon.conf", err,
 				 errlen);
 	if (rc)

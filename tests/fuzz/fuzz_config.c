@@ -6,19 +6,24 @@
  * carbon/config.h: every name resolves, every chain is of the site's
  * kind, every value is in its range, and the policy parameters and
  * power models it yields are ones the policy and the footprint accept.
+ * The config has carbon-cached's keys registered (carbon-cache/cache_conf.h),
+ * as every reader's has, so the extension's records and checks are fuzzed
+ * through the core's parser.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "cache_conf.h"
 #include "carbon/config.h"
 #include "carbon/footprint.h"
 #include "carbon/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_names(const struct carbon_config *cfg)
+static void check_names(const struct carbon_config *cfg,
+			const struct carbon_cache_conf *cc)
 {
 	for (size_t i = 0; i < cfg->n_clusters; i++) {
 		const struct carbon_config_cluster *c = &cfg->clusters[i];
@@ -39,9 +44,8 @@ static void check_names(const struct carbon_config *cfg)
 		    !cfg->hmac_key_file[0])
 			abort();
 		for (size_t k = 0; k < z->n_providers; k++) {
-			const struct carbon_config_provider *p =
-				carbon_config_provider_peek(cfg,
-							    z->providers[k]);
+			const struct carbon_provider_conf *p =
+				carbon_provider_conf_peek(cfg, z->providers[k]);
 
 			if (!strcasecmp(z->providers[k], "static"))
 				continue;
@@ -52,30 +56,31 @@ static void check_names(const struct carbon_config *cfg)
 		if (!carbon_config_zone_area(z, z->providers[0]))
 			abort();
 	}
-	for (size_t i = 0; i < cfg->n_providers; i++) {
-		const struct carbon_config_provider *p = &cfg->providers[i];
+	for (size_t i = 0; i < cc->n_providers; i++) {
+		const struct carbon_provider_conf *p = &cc->providers[i];
 
-		if (carbon_config_provider_peek(cfg, p->name) != p ||
-		    p->type == CARBON_CONFIG_PROVIDER_NONE ||
-		    (p->type == CARBON_CONFIG_PROVIDER_ENTSOE &&
-		     !carbon_config_factors_peek(cfg, p->factor_table)))
+		if (carbon_provider_conf_peek(cfg, p->name) != p ||
+		    p->type == CARBON_PROVIDER_NONE ||
+		    (p->type == CARBON_PROVIDER_ENTSOE &&
+		     !carbon_factors_peek(cfg, p->factor_table)))
 			abort();
 	}
 }
 
-static void check_values(const struct carbon_config *cfg)
+static void check_values(const struct carbon_config *cfg,
+			 const struct carbon_cache_conf *cc)
 {
 	struct carbon_config_job_defaults d;
 
 	if (cfg->redis_port < 1 || cfg->redis_port > 65535 ||
-	    cfg->metrics_port < 1 || cfg->metrics_port > 65535 ||
+	    cc->metrics.port < 1 || cc->metrics.port > 65535 ||
 	    cfg->snapshot_refresh < 5 || cfg->max_delay_limit < 0 ||
 	    cfg->max_delay_limit > 31 * 86400 ||
 	    !(cfg->min_saving_percent >= 0.0) ||
-	    cfg->min_saving_percent > 100.0 || !cfg->metrics_host[0])
+	    cfg->min_saving_percent > 100.0 || !cc->metrics.host[0])
 		abort();
-	for (size_t i = 0; i < cfg->n_tables; i++) {
-		double f = carbon_config_factor(&cfg->tables[i], "B04");
+	for (size_t i = 0; i < cc->n_tables; i++) {
+		double f = carbon_factors_get(&cc->tables[i], "B04");
 
 		if (!(f >= 0.0 && f <= 5000.0))
 			abort();
@@ -131,14 +136,14 @@ static void check(const struct carbon_config *cfg, int rc, const char *err,
 			abort();
 		return;
 	}
-	check_names(cfg);
-	check_values(cfg);
+	check_names(cfg, carbon_cache_conf_peek(cfg));
+	check_values(cfg, carbon_cache_conf_peek(cfg));
 	check_ports(cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t n1 = nl ? (size_t)(nl - data) : size;
 	char err[512] = "", *line = malloc(n1 + 1);
@@ -153,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the first line as plugin arguments, then the file over them */
 	memcpy(line, data, n1);
 	line[n1] = '\0';
-	cfg = carbon_config_new();
+	cfg = carbon_cache_conf_new();
 	rc = carbon_config_parse_arg_string(cfg, line, "args", err,
 					    sizeof(err));
 	check(cfg, rc, err, "args: ");

@@ -1,8 +1,11 @@
 /*
- * Unit tests for carbon/config.h: a realistic carbon.conf (three clusters
- * es/no/cal in zones ES, NO and US-CAL-CISO, replayed from traces), every
- * key, every rejection with its line number, plugin arguments, lookups,
- * the policy parameters and power models a config yields, and caps.
+ * Unit tests for carbon/config.h with carbon-cached's extension registered
+ * (carbon-cache/cache_conf.h), as every reader parses: a realistic
+ * carbon.conf (three clusters es/no/cal in zones ES, NO and US-CAL-CISO,
+ * replayed from traces), every key, every rejection with its line number,
+ * plugin arguments, lookups, the policy parameters and power models a
+ * config yields, and caps.  tests/unit/test_config_ext.c tests the
+ * extension mechanism alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,11 +18,22 @@
 
 #include <cmocka.h>
 
+#include "cache_conf.h"
 #include "carbon/config.h"
 #include "carbon/footprint.h"
 #include "carbon/policy.h"
 
 #define TRACES "/srv/carbon/traces/"
+
+/* Every reader parses with carbon-cached's keys (carbon-cache/cache_conf.h):
+ * these tests read the file as they do. */
+static const struct carbon_cache_conf *cache(const struct carbon_config *cfg)
+{
+	const struct carbon_cache_conf *cc = carbon_cache_conf_peek(cfg);
+
+	assert_non_null(cc);
+	return cc;
+}
 
 /* The example: line numbers matter to the tests below. */
 static const char example[] =
@@ -84,7 +98,7 @@ static const char example[] =
 
 static struct carbon_config *parse_ok(const char *text)
 {
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[1024] = "";
 	int rc;
 
@@ -122,10 +136,10 @@ static void test_example_globals(void **state)
 	assert_int_equal(cfg->default_urgency, CARBON_URGENCY_FLEXIBLE);
 	assert_int_equal(cfg->max_delay_limit, 2 * 86400);
 	assert_int_equal(cfg->forecast_fallback_days, 2);
-	assert_string_equal(cfg->metrics_listen, "127.0.0.1:9551");
-	assert_string_equal(cfg->metrics_host, "127.0.0.1");
-	assert_int_equal(cfg->metrics_port, 9551);
-	assert_int_equal(cfg->log_level, CARBON_CONFIG_LOG_VERBOSE);
+	assert_string_equal(cache(cfg)->metrics.text, "127.0.0.1:9551");
+	assert_string_equal(cache(cfg)->metrics.host, "127.0.0.1");
+	assert_int_equal(cache(cfg)->metrics.port, 9551);
+	assert_int_equal(cache(cfg)->log_level, CARBON_CACHE_LOG_VERBOSE);
 	assert_string_equal(cfg->config_file, CARBON_CONFIG_DEFAULT_FILE);
 	carbon_config_free(cfg);
 }
@@ -193,12 +207,12 @@ static void test_example_zones(void **state)
 static void test_example_providers(void **state)
 {
 	struct carbon_config *cfg = parse_ok(example);
-	const struct carbon_config_provider *p;
+	const struct carbon_provider_conf *p;
 
 	(void)state;
-	assert_int_equal(cfg->n_providers, 8);
-	p = carbon_config_provider_peek(cfg, "replay-es");
-	assert_int_equal(p->type, CARBON_CONFIG_PROVIDER_REPLAY);
+	assert_int_equal(cache(cfg)->n_providers, 8);
+	p = carbon_provider_conf_peek(cfg, "replay-es");
+	assert_int_equal(p->type, CARBON_PROVIDER_REPLAY);
 	assert_string_equal(p->trace, TRACES "emaps2023_ES_hourly.csv");
 	assert_string_equal(p->time_column, "Datetime (UTC)");
 	assert_string_equal(p->value_column, "Carbon Intensity gCO\xe2\x82\x82"
@@ -211,38 +225,38 @@ static void test_example_providers(void **state)
 	assert_string_equal(p->url, "");
 	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
 	assert_int_equal(p->basis, CARBON_BASIS_LIFECYCLE);
-	p = carbon_config_provider_peek(cfg, "replay-no");
+	p = carbon_provider_conf_peek(cfg, "replay-no");
 	assert_string_equal(p->estimated_column, "Data Estimated");
 	assert_int_equal(p->trace_start,
 			 INT64_C(1685577600) + 12 * 3600 + 1800);
 	assert_int_equal(p->poll_interval, 30);
-	p = carbon_config_provider_peek(cfg, "replay-cal");
+	p = carbon_provider_conf_peek(cfg, "replay-cal");
 	assert_int_equal(p->trace_start,
 			 INT64_C(1685577600) + 12 * 3600 + 1800 + 15);
 	assert_true(p->speed_up == 1.0);
-	p = carbon_config_provider_peek(cfg, "entsoe");
-	assert_int_equal(p->type, CARBON_CONFIG_PROVIDER_ENTSOE);
+	p = carbon_provider_conf_peek(cfg, "entsoe");
+	assert_int_equal(p->type, CARBON_PROVIDER_ENTSOE);
 	assert_string_equal(p->factor_table, "IPCC2014");
 	assert_string_equal(p->url, "https://web-api.tp.entsoe.eu/api");
 	assert_int_equal(p->timeout, 20);
 	assert_int_equal(p->basis, CARBON_BASIS_LIFECYCLE);
 	assert_int_equal(p->line, 32);
-	p = carbon_config_provider_peek(cfg, "electricitymaps");
+	p = carbon_provider_conf_peek(cfg, "electricitymaps");
 	assert_string_equal(p->url, "https://api.example.org/v3/");
 	assert_string_equal(p->token_file, "/etc/slurm/carbon/emaps.token");
 	assert_int_equal(p->timeout, 10);
-	p = carbon_config_provider_peek(cfg, "wt");
-	assert_int_equal(p->type, CARBON_CONFIG_PROVIDER_WATTTIME);
+	p = carbon_provider_conf_peek(cfg, "wt");
+	assert_int_equal(p->type, CARBON_PROVIDER_WATTTIME);
 	assert_string_equal(p->user, "carbon");
 	assert_string_equal(p->password_file, "/etc/wt.pass");
 	assert_string_equal(p->url, "https://api.watttime.org");
 	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
 	assert_int_equal(p->basis, CARBON_BASIS_OPERATIONAL);
-	p = carbon_config_provider_peek(cfg, "UK");
+	p = carbon_provider_conf_peek(cfg, "UK");
 	assert_string_equal(p->url, "https://api.carbonintensity.org.uk");
 	assert_int_equal(p->signal, CARBON_SIGNAL_AVERAGE);
 	assert_int_equal(p->basis, CARBON_BASIS_DIRECT);
-	p = carbon_config_provider_peek(cfg, "sdk");
+	p = carbon_provider_conf_peek(cfg, "sdk");
 	assert_string_equal(p->url, "http://127.0.0.1:5073");
 	assert_int_equal(p->signal, CARBON_SIGNAL_MARGINAL);
 	assert_int_equal(p->basis, CARBON_BASIS_OPERATIONAL);
@@ -253,26 +267,26 @@ static void test_example_providers(void **state)
 static void test_example_tables_defaults(void **state)
 {
 	struct carbon_config *cfg = parse_ok(example);
-	const struct carbon_config_factors *t;
+	const struct carbon_factors *t;
 	const struct carbon_config_defaults *d;
 
 	(void)state;
-	t = carbon_config_factors_peek(cfg, "ipcc2014");
+	t = carbon_factors_peek(cfg, "ipcc2014");
 	assert_non_null(t);
 	assert_int_equal(t->basis, CARBON_BASIS_LIFECYCLE);
-	assert_true(carbon_config_factor(t, "B04") == 490.0);
-	assert_true(carbon_config_factor(t, "B14") == 12.0);
-	assert_true(carbon_config_factor(t, "B13") == 700.0); /* Default */
-	assert_true(carbon_config_factor(t, "B25") == 700.0);
-	assert_true(carbon_config_factor(t, "B26") == 700.0);
-	assert_true(carbon_config_factor(t, "B00") == 700.0);
-	assert_true(carbon_config_factor(t, "B4") == 700.0);
-	assert_true(carbon_config_factor(t, "B044") == 700.0);
-	assert_true(carbon_config_factor(t, "A04") == 700.0);
-	assert_true(carbon_config_factor(t, "Bx4") == 700.0);
-	assert_true(carbon_config_factor(t, "B0x") == 700.0);
-	assert_true(carbon_config_factor(t, NULL) == 700.0);
-	assert_true(carbon_config_factor(NULL, "B04") ==
+	assert_true(carbon_factors_get(t, "B04") == 490.0);
+	assert_true(carbon_factors_get(t, "B14") == 12.0);
+	assert_true(carbon_factors_get(t, "B13") == 700.0); /* Default */
+	assert_true(carbon_factors_get(t, "B25") == 700.0);
+	assert_true(carbon_factors_get(t, "B26") == 700.0);
+	assert_true(carbon_factors_get(t, "B00") == 700.0);
+	assert_true(carbon_factors_get(t, "B4") == 700.0);
+	assert_true(carbon_factors_get(t, "B044") == 700.0);
+	assert_true(carbon_factors_get(t, "A04") == 700.0);
+	assert_true(carbon_factors_get(t, "Bx4") == 700.0);
+	assert_true(carbon_factors_get(t, "B0x") == 700.0);
+	assert_true(carbon_factors_get(t, NULL) == 700.0);
+	assert_true(carbon_factors_get(NULL, "B04") ==
 		    CARBON_CONFIG_WORLD_INTENSITY);
 	assert_int_equal(cfg->n_partitions, 2);
 	assert_int_equal(cfg->n_qos, 2);
@@ -354,12 +368,13 @@ static void test_new_defaults(void **state)
 	assert_int_equal(cfg->flexible_max_delay, 86400);
 	assert_false(cfg->flexible_max_delay_given);
 	assert_int_equal(cfg->forecast_fallback_days, 1);
-	assert_string_equal(cfg->metrics_listen, "127.0.0.1:9550");
-	assert_int_equal(cfg->metrics_port, 9550);
-	assert_int_equal(cfg->log_level, CARBON_CONFIG_LOG_INFO);
-	assert_int_equal(cfg->n_clusters + cfg->n_zones + cfg->n_providers +
-				 cfg->n_tables + cfg->n_partitions + cfg->n_qos,
-			 0);
+	assert_string_equal(cache(cfg)->metrics.text, "127.0.0.1:9550");
+	assert_int_equal(cache(cfg)->metrics.port, 9550);
+	assert_int_equal(cache(cfg)->log_level, CARBON_CACHE_LOG_INFO);
+	assert_int_equal(
+		cfg->n_clusters + cfg->n_zones + cache(cfg)->n_providers +
+			cache(cfg)->n_tables + cfg->n_partitions + cfg->n_qos,
+		0);
 	carbon_config_free(cfg);
 	carbon_config_free(NULL);
 }
@@ -381,7 +396,7 @@ static void assert_params_equal(const struct carbon_policy_params *a,
 static void test_policy_params_defaults(void **state)
 {
 	const struct carbon_policy_params want = CARBON_POLICY_PARAMS_DEFAULTS;
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	struct carbon_policy_params got;
 
 	(void)state;
@@ -595,7 +610,7 @@ static void test_accepted_forms(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		struct carbon_config *cfg = carbon_config_new();
+		struct carbon_config *cfg = carbon_cache_conf_new();
 		char err[1024] = "";
 		int rc = carbon_config_parse(cfg, ok[i], strlen(ok[i]), NULL,
 					     err, sizeof(err));
@@ -1021,7 +1036,7 @@ static const struct bad_case bad_cases[] = {
 
 static void check_bad(const char *in, size_t len, int code, const char *msg)
 {
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[1024] = "";
 	int rc = carbon_config_parse(cfg, in, len, "carbon.conf", err,
 				     sizeof(err));
@@ -1040,7 +1055,7 @@ static void test_rejections(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *k = &bad_cases[i];
-		struct carbon_config *cfg = carbon_config_new();
+		struct carbon_config *cfg = carbon_cache_conf_new();
 		char err[1024] = "";
 		int rc = carbon_config_parse(cfg, k->in, strlen(k->in),
 					     "carbon.conf", err, sizeof(err));
@@ -1079,7 +1094,7 @@ static void test_example_line_numbers(void **state)
 	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
 		const char *at = strstr(example, edits[i].from);
 		size_t pre = (size_t)(at - example);
-		struct carbon_config *cfg = carbon_config_new();
+		struct carbon_config *cfg = carbon_cache_conf_new();
 		char err[1024] = "";
 
 		assert_non_null(at);
@@ -1111,7 +1126,7 @@ static void test_bytes_and_lines(void **state)
 		  "carbon.conf: larger than 1048576 bytes");
 	/* blank lines up to the cap are fine */
 	{
-		struct carbon_config *cfg = carbon_config_new();
+		struct carbon_config *cfg = carbon_cache_conf_new();
 
 		assert_int_equal(carbon_config_parse(cfg, big,
 						     CARBON_CONFIG_BYTES_MAX,
@@ -1208,7 +1223,7 @@ static void test_args(void **state)
 	static const char *const argv[] = {"ConfigFile=/etc/carbon/c.conf",
 					   "SnapshotRefresh=10s",
 					   "RedisPort=7000", "LogLevel=debug"};
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[512] = "";
 
 	(void)state;
@@ -1223,7 +1238,7 @@ static void test_args(void **state)
 			 0);
 	assert_int_equal(cfg->redis_port, 7000);
 	assert_int_equal(cfg->snapshot_refresh, 10);
-	assert_int_equal(cfg->log_level, CARBON_CONFIG_LOG_DEBUG);
+	assert_int_equal(cache(cfg)->log_level, CARBON_CACHE_LOG_DEBUG);
 	assert_int_equal(cfg->n_clusters, 3);
 	/* arguments after the file override it too */
 	assert_int_equal(carbon_config_parse_arg_string(
@@ -1252,7 +1267,7 @@ static void test_args(void **state)
 
 static void test_args_win_but_file_checked(void **state)
 {
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[512] = "";
 
 	(void)state;
@@ -1265,7 +1280,7 @@ static void test_args_win_but_file_checked(void **state)
 	assert_string_equal(err, "c.conf:1: RedisPort: \"99999\" is out of "
 				 "range; use an integer from 1 to 65535");
 	carbon_config_free(cfg);
-	cfg = carbon_config_new();
+	cfg = carbon_cache_conf_new();
 	assert_int_equal(carbon_config_parse_arg_string(
 				 cfg, "MetricsListen=[::1]:1 RedisUser=u", "x",
 				 err, sizeof(err)),
@@ -1274,13 +1289,13 @@ static void test_args_win_but_file_checked(void **state)
 				 "(an ACL user always has a password)");
 	carbon_config_free(cfg);
 	/* the file's RedisUser, with the password file given as argument */
-	cfg = carbon_config_new();
+	cfg = carbon_cache_conf_new();
 	assert_int_equal(carbon_config_parse_arg_string(cfg,
 							"MetricsListen=[::1]:1",
 							"x", err, sizeof(err)),
 			 0);
-	assert_string_equal(cfg->metrics_host, "::1");
-	assert_int_equal(cfg->metrics_port, 1);
+	assert_string_equal(cache(cfg)->metrics.host, "::1");
+	assert_int_equal(cache(cfg)->metrics.port, 1);
 	assert_int_equal(carbon_config_parse(cfg,
 					     "MetricsListen=h:2\nRedisUser=u",
 					     29, "c.conf", err, sizeof(err)),
@@ -1288,7 +1303,7 @@ static void test_args_win_but_file_checked(void **state)
 	assert_string_equal(err, "c.conf:2: RedisUser: needs "
 				 "RedisPasswordFile=PATH (an ACL user always "
 				 "has a password)");
-	assert_string_equal(cfg->metrics_host, "::1");
+	assert_string_equal(cache(cfg)->metrics.host, "::1");
 	carbon_config_free(cfg);
 }
 
@@ -1318,7 +1333,7 @@ static void test_args_rejections(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct carbon_config *cfg = carbon_config_new();
+		struct carbon_config *cfg = carbon_cache_conf_new();
 		char err[512] = "";
 		int rc = carbon_config_parse_arg_string(
 			cfg, cases[i].args, "spank", err, sizeof(err));
@@ -1341,7 +1356,7 @@ static void test_argv_rejections(void **state)
 	static const char *const ctl[] = {"LogLevel=\tinfo"};
 	static const char *const spaced[] = {"TimeColumn=a b"};
 	const char *many[65];
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[512];
 
 	(void)state;
@@ -1406,7 +1421,7 @@ static void test_argv_rejections(void **state)
 
 static void test_bad_calls_and_names(void **state)
 {
-	struct carbon_config *cfg = carbon_config_new();
+	struct carbon_config *cfg = carbon_cache_conf_new();
 	char err[256];
 
 	(void)state;
@@ -1423,27 +1438,25 @@ static void test_bad_calls_and_names(void **state)
 	assert_null(carbon_config_cluster_peek(NULL, "es"));
 	assert_null(carbon_config_cluster_peek(cfg, NULL));
 	assert_null(carbon_config_zone_peek(cfg, "ES"));
-	assert_null(carbon_config_provider_peek(cfg, "x"));
-	assert_null(carbon_config_factors_peek(cfg, "x"));
+	assert_null(carbon_provider_conf_peek(cfg, "x"));
+	assert_null(carbon_factors_peek(cfg, "x"));
 	assert_null(carbon_config_partition_peek(cfg, "x"));
 	assert_null(carbon_config_qos_peek(cfg, "x"));
+	assert_string_equal(carbon_provider_type_name(CARBON_PROVIDER_NONE),
+			    "none");
+	assert_string_equal(carbon_provider_type_name(CARBON_PROVIDER_GSF),
+			    "gsf");
 	assert_string_equal(
-		carbon_config_provider_type_name(CARBON_CONFIG_PROVIDER_NONE),
-		"none");
+		carbon_provider_type_name((enum carbon_provider_type)42),
+		"unknown");
 	assert_string_equal(
-		carbon_config_provider_type_name(CARBON_CONFIG_PROVIDER_GSF),
-		"gsf");
-	assert_string_equal(carbon_config_provider_type_name(
-				    (enum carbon_config_provider_type)42),
-			    "unknown");
-	assert_string_equal(carbon_config_default_url(
-				    CARBON_CONFIG_PROVIDER_ELECTRICITYMAPS),
-			    "https://api.electricitymap.org/v3/");
-	assert_string_equal(
-		carbon_config_default_url(CARBON_CONFIG_PROVIDER_REPLAY), "");
+		carbon_provider_default_url(CARBON_PROVIDER_ELECTRICITYMAPS),
+		"https://api.electricitymap.org/v3/");
+	assert_string_equal(carbon_provider_default_url(CARBON_PROVIDER_REPLAY),
+			    "");
 	carbon_config_free(cfg);
 	/* a message cut to the caller's buffer */
-	cfg = carbon_config_new();
+	cfg = carbon_cache_conf_new();
 	assert_int_equal(carbon_config_parse(cfg, "Foo=1", 5, NULL, err, 24),
 			 CARBON_EINVAL);
 	assert_string_equal(err, "carbon.conf:1: unkno...");

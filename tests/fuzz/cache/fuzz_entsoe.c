@@ -13,7 +13,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static struct carbon_config_factors table;
+static struct carbon_factors table;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	xmlInitParser();
 	table.basis = CARBON_BASIS_LIFECYCLE;
 	table.other = 700;
-	for (int k = 0; k < CARBON_CONFIG_PSR_MAX; k++)
+	for (int k = 0; k < CARBON_PSR_MAX; k++)
 		table.factor[k] = 10 + 40 * k;
 	return 0;
 }

@@ -1,10 +1,10 @@
 /*
- * carbon/record_internal.h: what lib/record.c (encode),
+ * internal/record_internal.h: what lib/record.c (encode),
  * lib/record_decode.c (decode) and lib/record_series.c (conversions)
  * share, so that all apply the very same rules and the form stays
- * canonical.  Private to those files; adapters use carbon/record.h.  (It
- * lives beside the public headers only so that the Makefile's header
- * dependencies see it.)
+ * canonical.  Private to those files; adapters use carbon/record.h.
+ * (lib/internal/ holds the core's private headers; lib/carbon/ only
+ * public ones.)
  */
 #ifndef CARBON_RECORD_INTERNAL_H
 #define CARBON_RECORD_INTERNAL_H
