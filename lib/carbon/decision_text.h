@@ -55,8 +55,11 @@ int carbon_decision_text(const struct carbon_policy_decision *d,
 			 size_t len) CARBON_MUST_CHECK;
 
 /*
- * Merge the member from carbon_decision_text() into an AdminComment (old
- * may be NULL or empty), as described above, into out.  Returns 0,
+ * Merge a member into an AdminComment (old may be NULL or empty), as
+ * described above, into out: the decision "carbon":{...} from
+ * carbon_decision_text(), or another member of ours such as the
+ * footprint "carbon_fp":{...} (carbon/footprint_text.h); each replaces
+ * only its own earlier copy.  Returns 0,
  * CARBON_EINVAL or CARBON_ETOOLONG (the result would exceed len or
  * CARBON_ADMIN_COMMENT_MAX).
  */
