@@ -197,12 +197,13 @@ $(B)/plugins/job_submit_carbon.so: plugins/job_submit_carbon/job_submit_carbon.c
 		-o $@ $< plugins/job_submit_carbon/place.c $(CTLD_COMMON) $(CTLD_LIBS)
 
 $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
-		plugins/sched_carbon/exports.map $(CTLD_COMMON) \
+		plugins/sched_carbon/exports.map plugins/sched_carbon/footprint.c \
+		$(CTLD_COMMON) \
 		$(wildcard plugins/*/*.h) $(ADAPTERS) $(CACHE_CONF) $(LIBCARBON) \
 		$(SLURM_TREE)/.configured | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
-		-o $@ $< $(CTLD_COMMON) $(CTLD_LIBS)
+		-o $@ $< plugins/sched_carbon/footprint.c $(CTLD_COMMON) $(CTLD_LIBS)
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.  spank_carbon.c is the
 # dispatcher; the other sources are one per Slurm context.

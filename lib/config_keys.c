@@ -55,6 +55,10 @@ static const struct carbon_config_key global_keys[] = {
 	G("SnapshotRefresh", CK_INTERVAL, snapshot_refresh, 5, 3600, NULL, 0),
 	G("StaleAfter", CK_INTERVAL, stale_after, 60, 7 * DAY, NULL, 0),
 	G("ReplanInterval", CK_INTERVAL, replan_interval, 10, DAY, NULL, 0),
+	G("FootprintInterval", CK_INTERVAL, footprint_interval, 0, DAY, NULL,
+	  0),
+	G("FootprintLookback", CK_INTERVAL, footprint_lookback, 60, 31 * DAY,
+	  NULL, 0),
 	G("MinSavingPercent", CK_NUMBER, min_saving_percent, 0, 100, NULL, 0),
 	G("ReplanHysteresisPercent", CK_NUMBER, replan_hysteresis_percent, 0,
 	  100, NULL, 0),
@@ -184,6 +188,8 @@ void config_init_globals(struct carbon_config *cfg)
 	cfg->snapshot_refresh = 60;
 	cfg->stale_after = 2 * 3600;
 	cfg->replan_interval = 5 * 60;
+	cfg->footprint_interval = 60;
+	cfg->footprint_lookback = 24 * 3600;
 	cfg->min_saving_percent = 5;
 	/* these equal CARBON_POLICY_PARAMS_DEFAULTS (tests/unit/test_config.c) */
 	cfg->replan_hysteresis_percent = 10;

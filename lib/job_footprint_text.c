@@ -8,6 +8,15 @@
 #include "carbon/job_footprint.h"
 #include "internal/member.h"
 
+static double pow10_of(int n)
+{
+	double p = 1;
+
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
 static const char *plan_name(bool moved, bool deferred)
 {
 	if (moved && deferred)
@@ -17,12 +26,16 @@ static const char *plan_name(bool moved, bool deferred)
 	return deferred ? "deferred" : "none";
 }
 
-/* Grams and kWh to 3 significant digits at least, never in exponents. */
+/* Grams and kWh to 3 significant digits at least, never in exponents
+ * (the member reader takes plain decimals): a one-second job's energy is
+ * a few nanowatt-hours. */
 static void put_num(struct carbon_out *o, const char *key, double v)
 {
 	double a = v < 0 ? -v : v;
-	int prec = a >= 100 ? 1 : a >= 1 ? 2 : a >= 0.01 ? 4 : 6;
+	int prec = 2;
 
+	while (prec < 15 && a > 0 && a < 100.0 / pow10_of(prec))
+		prec++;
 	carbon_out_put(o, ",\"%s\":%.*f", key, prec, v);
 }
 

@@ -204,8 +204,10 @@ replay_start() {
 # plugins and carbon-cached look for it.  Each cluster's zone is replayed
 # from the shipped 2023 traces; each chain ends in a static value (the 2023
 # annual mean).  The plugins refresh their snapshot and re-plan much more
-# often than the shipped defaults (1 min, 5 min) so that tests are quick;
-# CARBON_SNAPSHOT_REFRESH and CARBON_REPLAN_INTERVAL override that.
+# often than the shipped defaults (1 min, 5 min), and record footprints every
+# 10 s instead of every minute, so that tests are quick;
+# CARBON_SNAPSHOT_REFRESH, CARBON_REPLAN_INTERVAL and CARBON_FOOTPRINT_INTERVAL
+# override that.
 write_carbon_conf() {
 	local c z p start speed poll
 	start=${CARBON_REPLAY_START:-$(replay_start)}
@@ -225,6 +227,7 @@ write_carbon_conf() {
 		echo "HmacKeyFile=$RUN/secrets/hmac.key"
 		echo "SnapshotRefresh=${CARBON_SNAPSHOT_REFRESH:-5s}"
 		echo "ReplanInterval=${CARBON_REPLAN_INTERVAL:-15s}"
+		echo "FootprintInterval=${CARBON_FOOTPRINT_INTERVAL:-10s}"
 		echo "StaleAfter=1h"
 		echo "PollInterval=$poll"
 		echo "MetricsListen=127.0.0.1:$METRICS_PORT LogLevel=info"

@@ -49,6 +49,10 @@
  *   SnapshotRefresh=INTERVAL 1m; 5s-1h: plugins re-read Redis
  *   StaleAfter=INTERVAL    2h; 1m-7d: data older is stale (fallback)
  *   ReplanInterval=INTERVAL 5m; 10s-1d: re-planning of pending jobs
+ *   FootprintInterval=INTERVAL 1m; 0 (off) or up to 1d: how often each
+ *                          controller records the footprints of the jobs
+ *                          it ran that have ended (slurmctld/carbon)
+ *   FootprintLookback=INTERVAL 1d; 1m-31d: how far back it looks at start
  *   MinSavingPercent=P     5; 0-100: defer or move a job only if that
  *                          saves at least P % of its expected gCO2e
  *   ReplanHysteresisPercent=P 10; 0-100: move a planned job only when the
@@ -216,6 +220,8 @@ struct carbon_config {
 	int64_t snapshot_refresh;
 	int64_t stale_after;
 	int64_t replan_interval;
+	int64_t footprint_interval; /* 0: no footprints */
+	int64_t footprint_lookback;
 	double min_saving_percent;
 	double replan_hysteresis_percent;
 	double sibling_slack_percent;

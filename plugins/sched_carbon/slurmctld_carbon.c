@@ -43,6 +43,7 @@
 #include "carbon/replan.h"
 #include "carbon_ctld.h"
 #include "carbon_job.h"
+#include "footprint.h"
 
 /* The entry points slurmctld looks up by name (see exports.map). */
 #define EXPORT __attribute__((visibility("default")))
@@ -444,6 +445,7 @@ int init(void)
 	else
 		info("%s: loaded, re-planning every %d s", plugin_type,
 		     state.interval);
+	carbon_footprint_start(&ctld);
 	return SLURM_SUCCESS;
 }
 
@@ -459,6 +461,7 @@ int fini(void)
 	if (join)
 		pthread_join(state.thread, NULL);
 	state.running = false;
+	carbon_footprint_stop();
 	carbon_ctld_close(&ctld);
 	return SLURM_SUCCESS;
 }
@@ -475,6 +478,7 @@ static void add_pair(List pairs, const char *name, char *value_owned)
 /* Shown by `scontrol show config` under the plugstack section. */
 void slurmctld_plugstack_p_get_config(config_plugin_params_t *p)
 {
+	struct carbon_footprint_stats fs;
 	uint64_t passes, updated, failed;
 	bool running;
 	int interval;
@@ -498,4 +502,15 @@ void slurmctld_plugstack_p_get_config(config_plugin_params_t *p)
 		 xstrdup_printf("%" PRIu64, updated));
 	add_pair(p->key_pairs, "ReplanUpdatesRefused",
 		 xstrdup_printf("%" PRIu64, failed));
+	carbon_footprint_stats_get(&fs);
+	add_pair(p->key_pairs, "FootprintInterval",
+		 xstrdup_printf("%d sec", fs.interval));
+	add_pair(p->key_pairs, "FootprintThread",
+		 xstrdup(fs.running ? "running" : "stopped"));
+	add_pair(p->key_pairs, "FootprintPasses",
+		 xstrdup_printf("%" PRIu64, fs.passes));
+	add_pair(p->key_pairs, "FootprintsRecorded",
+		 xstrdup_printf("%" PRIu64, fs.recorded));
+	add_pair(p->key_pairs, "FootprintsFailed",
+		 xstrdup_printf("%" PRIu64, fs.failed));
 }

@@ -284,7 +284,7 @@ static void test_record_round_trip(void **state)
 		member, "\"carbon_fp\":{\"v\":1,\"ran\":1,\"on\":\"no\","
 			"\"from\":\"es\",\"start\":\"2023-12-06T13:00:00Z\","
 			"\"end\":\"2023-12-06T14:00:00Z\",\"e\":\"model\","
-			"\"kwh\":0.0180,\"use\":0.50,\"g\":0.7200,\"ci\":40.0,"
+			"\"kwh\":0.0180,\"use\":0.50,\"g\":0.720,\"ci\":40.0,"
 			"\"q\":\"fresh\",\"sig\":\"average/lifecycle\","
 			"\"plan\":\"moved,deferred\",\"cf_g\":5.40,"
 			"\"saved_g\":4.68}");
@@ -315,6 +315,16 @@ static void test_record_round_trip(void **state)
 			0);
 		assert_string_equal(d.at, "no");
 	}
+	/* a one-second job's energy keeps 3 significant digits, no exponent:
+	 * 4 GB x 0.5 W x 1 s x 1.5 = 3 J = 0.000000833 kWh */
+	j = job_at_es();
+	j.end = j.start + 1;
+	j.cpu_seconds = 0;
+	compute(*state, &j, &f);
+	assert_int_equal(
+		carbon_job_footprint_text(&f, names, 3, member, sizeof(member)),
+		0);
+	assert_non_null(strstr(member, "\"kwh\":0.000000833,"));
 	/* merging again replaces the earlier footprint only */
 	assert_int_equal(carbon_admin_comment_merge(comment, member, comment,
 						    sizeof(comment)),
