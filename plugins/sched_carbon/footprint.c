@@ -211,24 +211,6 @@ static int origin_of(const struct pass *p, uint32_t job_id)
 	return p->self;
 }
 
-/*
- * 22.05's as_mysql_modify_job() puts AdminComment between single quotes
- * unescaped (a job-complete record is escaped, a modification is not):
- * escape what MariaDB reads in such a string.
- */
-static char *sql_quoted(const char *s)
-{
-	char *out = NULL;
-
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			xstrfmtcat(out, "\\%c", *s);
-		else
-			xstrfmtcat(out, "%c", *s);
-	}
-	return out ? out : xstrdup("");
-}
-
 /* The condition that selects exactly row j. */
 static void row_cond(const slurmdb_job_rec_t *j, slurmdb_job_cond_t *c)
 {
@@ -252,8 +234,8 @@ static void row_cond(const slurmdb_job_rec_t *j, slurmdb_job_cond_t *c)
 	c->cluster_list = list_create(xfree_ptr);
 	list_append(c->cluster_list, xstrdup(j->cluster));
 	c->state_list = list_create(xfree_ptr);
-	list_append(c->state_list,
-		    xstrdup_printf("%u", j->state & JOB_STATE_BASE));
+	/* as stored: a base state, or JOB_REQUEUE for a run that was requeued */
+	list_append(c->state_list, xstrdup_printf("%u", j->state));
 	c->usage_start = j->end;
 	c->usage_end = j->end;
 	c->flags = JOBCOND_FLAG_DUP | JOBCOND_FLAG_NO_DEFAULT_USAGE;
@@ -268,7 +250,7 @@ static int write_row(const slurmdb_job_rec_t *j, const char *merged)
 	int n;
 
 	row_cond(j, &cond);
-	rec->admin_comment = sql_quoted(merged);
+	rec->admin_comment = xstrdup(merged);
 	errno = 0;
 	changed = acct_storage_g_modify_job(acct_db_conn, getuid(), &cond, rec);
 	n = changed ? list_count(changed) : 0;
