@@ -50,9 +50,9 @@ typedef int (*carbon_member_fn)(void *ctx, const char *key, const char *str,
  * Returns 0; 1 when comment has no such member (err: "no <what>"); or
  * CARBON_EINVAL when it is damaged, err naming what, prefixed with what.
  */
-int carbon_member_each(const char *comment, const char *name,
-		       const char *what, carbon_member_fn fn, void *ctx,
-		       char *err, size_t errlen);
+int carbon_member_each(const char *comment, const char *name, const char *what,
+		       carbon_member_fn fn, void *ctx, char *err,
+		       size_t errlen);
 
 /* An ISO 8601 UTC time as carbon_out_time() writes it (or the traces). */
 bool carbon_member_time(const char *s, int64_t *t);
