@@ -13,9 +13,8 @@
  * (and in exports.map):
  *   task.c     slurmstepd (S_CTX_REMOTE), slurm_spank_user_init and
  *              slurm_spank_task_init: running a container job's tasks.
- *   job_end.c  slurm_spank_exit in slurmstepd (S_CTX_REMOTE), or
- *              slurm_spank_job_epilog (S_CTX_JOB_SCRIPT): the job's energy
- *              and CO2.
+ * (A job's energy and CO2 are recorded by slurmctld/carbon from the
+ * accounting database, not here: docs/design.md, section 13.)
  *
  * Every feature's options are registered here, in every context: the
  * client parses them, and slurmstepd gets their values forwarded.
