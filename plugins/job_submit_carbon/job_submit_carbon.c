@@ -110,7 +110,7 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	char *summary = carbon_env_summary(job_desc);
 	int64_t now = (int64_t)time(NULL);
-	char err[512], outcome[600];
+	char err[512], outcome[600], user_msg[512] = "";
 	struct carbon_tags tags;
 	struct carbon_job job;
 	int rc;
@@ -121,7 +121,7 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 			       sizeof(err));
 	if (!rc)
 		carbon_place_job(&ctld, job_desc, &tags, &job, now, outcome,
-				 sizeof(outcome));
+				 sizeof(outcome), user_msg, sizeof(user_msg));
 	carbon_ctld_read_unlock(&ctld);
 	if (rc && is_sibling_copy(job_desc)) {
 		/* The origin accepted it; a sibling only skips placement. */
@@ -131,6 +131,9 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 	} else if (rc) {
 		snprintf(outcome, sizeof(outcome), "rejected: %s", err);
 		*err_msg = xstrdup(err);
+	} else if (user_msg[0]) {
+		/* shown by sbatch/salloc on success as "sbatch: ..." */
+		*err_msg = xstrdup(user_msg);
 	}
 	info("%s: job %.64s from uid %u (submitted by uid %u): %s: %s",
 	     plugin_type, job_desc->name ? job_desc->name : "(no name)",

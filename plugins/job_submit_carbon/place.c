@@ -224,11 +224,67 @@ static double elapsed_us(const struct timespec *a, const struct timespec *b)
 	       (double)(b->tv_nsec - a->tv_nsec) / 1e3;
 }
 
+static void utc_text(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "?");
+}
+
+/*
+ * What sbatch prints (Slurm passes job_submit's message back on success):
+ * one line when the plan moved or deferred the job, one when the site's
+ * MaxDelayLimit cut the job's window.
+ */
+static void tell_user(const struct carbon_policy_decision *d,
+		      const char *const *names, size_t origin, int64_t now,
+		      bool capped, int64_t latest, char *msg, size_t len)
+{
+	char when[32];
+	size_t used = 0;
+
+	msg[0] = '\0';
+	if (d->chosen != origin || d->deferred) {
+		int n;
+
+		utc_text(d->begin, when, sizeof(when));
+		n = snprintf(msg, len, "carbon: runs at %s%s%s",
+			     names[d->chosen],
+			     d->chosen != origin ? " (moved)" : "",
+			     d->deferred ? ", not before " : "");
+		used = n > 0 && (size_t)n < len ? (size_t)n : len - 1;
+		if (d->deferred)
+			used += (size_t)snprintf(
+				msg + used, len - used, "%s (in %.1f h)", when,
+				(double)(d->begin - now) / 3600);
+		if (used < len && d->baseline_g > 0 && d->expected_g >= 0)
+			used += (size_t)snprintf(
+				msg + used, len - used,
+				": expected %.1f gCO2e, %.0f%% below running "
+				"now at %s (%.1f g)",
+				d->expected_g,
+				100.0 * (1 - d->expected_g / d->baseline_g),
+				names[origin], d->baseline_g);
+	}
+	if (capped && used + 1 < len) {
+		utc_text(latest, when, sizeof(when));
+		snprintf(msg + used, len - used,
+			 "%scarbon: the job's window was cut to the site's "
+			 "MaxDelayLimit: latest start %s",
+			 used ? "\n" : "", when);
+	}
+}
+
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		      const struct carbon_tags *tags,
 		      const struct carbon_job *view, int64_t now, char *outcome,
-		      size_t outlen)
+		      size_t outlen, char *user_msg, size_t msglen)
 {
+	bool capped = false;
+
 	struct carbon_policy_cluster pc[CARBON_POLICY_MAX_CLUSTERS];
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
 	struct carbon_policy_decision d;
@@ -241,6 +297,7 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	size_t n;
 
 	snprintf(outcome, outlen, "carbon placement disabled");
+	user_msg[0] = '\0';
 	if (!carbon_ctld_enabled(c))
 		return;
 	origin = origin_of(c, job, &sibling_copy);
@@ -262,8 +319,10 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		.allowed = allowed,
 	};
 	if (pj.has_latest_start &&
-	    pj.latest_start > now + c->cfg->max_delay_limit)
+	    pj.latest_start > now + c->cfg->max_delay_limit) {
 		pj.latest_start = now + c->cfg->max_delay_limit;
+		capped = true;
+	}
 
 	/* Wall clock and this thread's CPU time: on a busy controller the
 	 * first also counts the time the thread waited for a CPU. */
@@ -284,6 +343,9 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		return;
 	}
 	apply(c, job, &d, names, n, allowed, sibling_copy);
+	if (!sibling_copy)
+		tell_user(&d, names, (size_t)origin, now, capped,
+			  pj.latest_start, user_msg, msglen);
 	snprintf(
 		outcome, outlen,
 		"%s%s at %s, %s, data %s, %.1f/%.1f gCO2e (decided in %.1f us, "

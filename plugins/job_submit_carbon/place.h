@@ -29,12 +29,13 @@ int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 /*
  * Decide for the job (view: carbon_job_of_desc() of it) and apply: narrow job->clusters, set begin_time, apply the ECO
  * profile, merge the decision into admin_comment.  outcome gets what
- * happened in words, for the caller's one log line per job.  Never fails
- * the submission.
+ * happened in words, for the caller's one log line per job; user_msg what
+ * sbatch tells the user ("" for a job left as it was, and on a sibling's
+ * copy).  Never fails the submission.
  */
 void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		      const struct carbon_tags *tags,
 		      const struct carbon_job *view, int64_t now, char *outcome,
-		      size_t outlen);
+		      size_t outlen, char *user_msg, size_t msglen);
 
 #endif

@@ -50,6 +50,19 @@ submit_at() {
 	[[ "$(sacct_field "$id" AdminComment)" == *'"at":"es"'* ]]
 }
 
+@test "sbatch tells the user where the plan moved the job, and says nothing when it did not" {
+	put ES --spec="$(flat 200)"
+	put NO --spec="$(flat 30)"
+	put US-CAL-CISO --spec="$(flat 300)"
+	local out id
+	out=$(submit_at es -t 10 --carbon-urgency=flexible --wrap true 2>&1)
+	[[ "$out" == *"sbatch: carbon: runs at no (moved): expected "*" gCO2e, 85% below running now at es ("*" g)"* ]]
+	id=$(echo "$out" | tail -n 1)
+	decision_of "${id%%;*}" >/dev/null
+	out=$(submit_at es -M es -t 10 --carbon-urgency=critical --wrap true 2>&1)
+	[[ "$out" != *"carbon:"* ]]
+}
+
 @test "a critical job is neither moved nor deferred" {
 	put ES --spec="$(flat 200)"
 	put NO --spec="$(flat 30)"
@@ -82,8 +95,10 @@ submit_at() {
 	done
 	now=$(date +%s)
 	put US-CAL-CISO --spec="$spec"
-	id=$(submit_at cal -M cal -t 2 --carbon-urgency=flexible --wrap true)
+	id=$(submit_at cal -M cal -t 2 --carbon-urgency=flexible --wrap true 2>"$BATS_TEST_TMPDIR/err")
 	id=${id%%;*}
+	# sbatch said when it will start
+	grep -qE '^sbatch: carbon: runs at cal, not before [0-9T:-]+Z \(in 0\.[0-9] h\): expected ' "$BATS_TEST_TMPDIR/err"
 	begin=$(scontrol -M cal show job "$id" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
 	begin=$(date -d "$begin" +%s)
 	# The window starts at the first clean point: 120 s after the minute
