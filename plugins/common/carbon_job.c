@@ -10,6 +10,7 @@
 #include "src/common/xstring.h"
 #include "src/slurmctld/slurmctld.h"
 
+#include "carbon/tres.h"
 #include "carbon_job.h"
 
 /* A partition's limits in minutes, as Slurm keeps them. */
@@ -52,6 +53,39 @@ static struct carbon_job_usage usage_of(uint32_t cpus, uint64_t pn_min_memory)
 	return u;
 }
 
+/* The requests as Slurm keeps them, and the counts they multiply. */
+struct gpu_request {
+	const char *per_job, *per_node, *per_task, *per_socket;
+	uint32_t nodes, tasks;
+};
+
+static double count_or_one(uint32_t n)
+{
+	return n != NO_VAL && n != INFINITE && n > 0 ? (double)n : 1;
+}
+
+/*
+ * GPUs a job asks for, at full power in the estimate (as in the footprint
+ * model: Slurm 22.05 records no GPU use).  A request that does not read
+ * counts none here; slurmctld itself refuses a job it cannot read.  Per
+ * socket is taken as one socket a node.
+ */
+static double gpus_of(const struct gpu_request *r)
+{
+	double nodes = count_or_one(r->nodes), tasks = count_or_one(r->tasks);
+	double job = 0, node = 0, task = 0, socket = 0;
+
+	if (carbon_tres_gpus(r->per_job, &job, NULL, 0))
+		job = 0;
+	if (carbon_tres_gpus(r->per_node, &node, NULL, 0))
+		node = 0;
+	if (carbon_tres_gpus(r->per_task, &task, NULL, 0))
+		task = 0;
+	if (carbon_tres_gpus(r->per_socket, &socket, NULL, 0))
+		socket = 0;
+	return job + (node + socket) * nodes + task * tasks;
+}
+
 /* One partition name, not a list: the one a job's limits come from. */
 static bool single_name(const char *partition)
 {
@@ -70,6 +104,10 @@ void carbon_job_of_desc(const job_desc_msg_t *job, struct carbon_job *out)
 	if (part)
 		lim = (struct limits){part->default_time, part->max_time};
 	out->usage = usage_of(job->min_cpus, job->pn_min_memory);
+	out->usage.gpus = gpus_of(&(struct gpu_request){
+		job->tres_per_job, job->tres_per_node, job->tres_per_task,
+		job->tres_per_socket, job->min_nodes, job->num_tasks});
+	out->usage.gpu_usage = out->usage.gpus > 0 ? 1 : 0;
 	out->runtime = runtime_of(job->time_limit, &lim);
 }
 
@@ -99,6 +137,10 @@ void carbon_job_of_info(const slurm_job_info_t *job,
 	if (part)
 		lim = (struct limits){part->default_time, part->max_time};
 	out->usage = usage_of(job->num_cpus, job->pn_min_memory);
+	out->usage.gpus = gpus_of(&(struct gpu_request){
+		job->tres_per_job, job->tres_per_node, job->tres_per_task,
+		job->tres_per_socket, job->num_nodes, job->num_tasks});
+	out->usage.gpu_usage = out->usage.gpus > 0 ? 1 : 0;
 	out->runtime = runtime_of(job->time_limit, &lim);
 }
 

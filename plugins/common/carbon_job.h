@@ -10,7 +10,9 @@
  * else one hour.  Its partition is the one it names, or the default
  * partition when it names none, several, or one that does not exist.
  * Usage is cores (the job's minimum CPUs) and memory (per node, or per CPU
- * times the cores); GPUs are not counted yet.
+ * times the cores) and GPUs (carbon/tres.h: per job, plus per node and
+ * per socket times the nodes, plus per task times the tasks), priced at
+ * full power.
  *
  * Locks: each reader says where its partitions come from.  Nothing here
  * takes a lock, allocates (but carbon_job_cluster_list) or does I/O.

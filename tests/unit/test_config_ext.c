@@ -314,7 +314,8 @@ static void test_core_alone(void **state)
 		     "RedisHost, RedisPort, RedisUser, RedisPasswordFile, "
 		     "RedisTimeout, RedisKeyPrefix, HmacKeyFile, HmacKeyId, "
 		     "PollInterval, SnapshotRefresh, StaleAfter, "
-		     "ReplanInterval, MinSavingPercent, "
+		     "ReplanInterval, FootprintInterval, FootprintLookback, "
+		     "MinSavingPercent, "
 		     "ReplanHysteresisPercent, SiblingSlackPercent, "
 		     "EcoThreshold, Signal, Basis, DefaultUrgency, "
 		     "MaxDelayLimit, FlexibleMaxDelay, ForecastFallbackDays");
