@@ -58,7 +58,8 @@ load helpers
 @test "a federated job completes on one of the siblings" {
 	run as_user sbatch --parsable -J "$(unique_name)" --wrap 'sleep 1'
 	[ "$status" -eq 0 ]
-	local id=$output
+	# the last line: sbatch prints the plan's message first (stderr)
+	local id=${lines[${#lines[@]} - 1]}
 	wait_sacct "$id" COMPLETED
 	[[ " ${CLUSTERS[*]} " == *" $(sacct_field "$id" Cluster) "* ]]
 	# One allocation row across the federation: the copy that ran.

@@ -261,7 +261,7 @@ same_instant_as_begin() {
 		echo "$form: sbatch failed: $output" >&2
 		return 1
 	}
-	id=$output
+	id=${lines[${#lines[@]} - 1]} # after the plan's message, if any
 	begin=$(scontrol show job "$id" | grep -oE 'EligibleTime=[^ ]+' | cut -d= -f2)
 	scancel "$id"
 	wait_log "$(ctld_log cal)" "job $name from uid"
