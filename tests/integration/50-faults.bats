@@ -148,8 +148,11 @@ results() {
 			FNR == NR { split($0, f, " "); want[++n] = f[1]; origin[f[1]] = f[2]; next }
 			$2 == "COMPLETED" && index($3, "\"carbon\":{\"v\":1") {
 				q = at = "?"
-				if (match($3, /"q":"[a-z]+"/)) q = substr($3, RSTART + 5, RLENGTH - 6)
-				if (match($3, /"at":"[^"]*"/)) at = substr($3, RSTART + 6, RLENGTH - 7)
+				# the decision member only (the footprint has a "q" too)
+				rec = substr($3, index($3, "\"carbon\":{"))
+				rec = substr(rec, 1, index(rec, "}"))
+				if (match(rec, /"q":"[a-z]+"/)) q = substr(rec, RSTART + 5, RLENGTH - 6)
+				if (match(rec, /"at":"[^"]*"/)) at = substr(rec, RSTART + 6, RLENGTH - 7)
 				done[$1] = origin[$1] " " q " " at
 			}
 			END {
