@@ -70,20 +70,19 @@ static double count_or_one(uint32_t n)
  * counts none here; slurmctld itself refuses a job it cannot read.  Per
  * socket is taken as one socket a node.
  */
+static double gpus_in(const char *tres)
+{
+	double n = 0;
+
+	return carbon_tres_gpus(tres, &n, NULL, 0) ? 0 : n;
+}
+
 static double gpus_of(const struct gpu_request *r)
 {
-	double nodes = count_or_one(r->nodes), tasks = count_or_one(r->tasks);
-	double job = 0, node = 0, task = 0, socket = 0;
-
-	if (carbon_tres_gpus(r->per_job, &job, NULL, 0))
-		job = 0;
-	if (carbon_tres_gpus(r->per_node, &node, NULL, 0))
-		node = 0;
-	if (carbon_tres_gpus(r->per_task, &task, NULL, 0))
-		task = 0;
-	if (carbon_tres_gpus(r->per_socket, &socket, NULL, 0))
-		socket = 0;
-	return job + (node + socket) * nodes + task * tasks;
+	return gpus_in(r->per_job) +
+	       (gpus_in(r->per_node) + gpus_in(r->per_socket)) *
+		       count_or_one(r->nodes) +
+	       gpus_in(r->per_task) * count_or_one(r->tasks);
 }
 
 /* One partition name, not a list: the one a job's limits come from. */

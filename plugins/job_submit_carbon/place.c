@@ -283,8 +283,6 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		      const struct carbon_job *view, int64_t now, char *outcome,
 		      size_t outlen, char *user_msg, size_t msglen)
 {
-	bool capped = false;
-
 	struct carbon_policy_cluster pc[CARBON_POLICY_MAX_CLUSTERS];
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
 	struct carbon_policy_decision d;
@@ -293,6 +291,7 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	bool sibling_copy;
 	char err[256];
 	uint64_t allowed;
+	bool capped = false; /* MaxDelayLimit cut the job's window */
 	int origin, rc;
 	size_t n;
 

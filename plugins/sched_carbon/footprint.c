@@ -43,6 +43,7 @@
 #include "src/common/slurmdb_defs.h"
 #include "src/common/xmalloc.h"
 #include "src/common/xstring.h"
+#include "src/slurmctld/fed_mgr.h"
 #include "src/slurmctld/slurmctld.h"
 
 #include "carbon/decision_text.h"
@@ -51,8 +52,6 @@
 
 /* How far since lags behind the last answered pass (seconds). */
 #define CARBON_FP_MARGIN 600
-/* The bit of a federated job id where the origin's cluster id starts. */
-#define FED_ID_SHIFT 26
 
 static const char who[] = "slurmctld/carbon";
 
@@ -168,13 +167,47 @@ static bool had_nodes_alone(const struct pass *p, const slurmdb_job_rec_t *j,
 	return total > 0 && cores >= total;
 }
 
+/*
+ * The job's own measured energy, or -1.  Slurm 22.05 charges a step its
+ * node's whole meter while it runs, adds only srun steps to the job's
+ * energy TRES, and never the batch step's (measured in 46-energy.bats on
+ * the l-energy branch).  So: the extern step's, which spans the whole
+ * allocation on every node (PrologFlags=Contain); else, on one node, the
+ * batch step's, which spans the whole script and the srun steps in it.
+ * Anything else (srun steps alone, which may overlap; several nodes
+ * without an extern step) is no complete measurement.  0 is none too:
+ * acct_gather_energy/none records 0.
+ */
+static double measured_energy(const slurmdb_job_rec_t *j)
+{
+	double ext = -1, batch = -1;
+	slurmdb_step_rec_t *st;
+	ListIterator it;
+
+	if (!j->steps)
+		return -1;
+	it = list_iterator_create(j->steps);
+	while ((st = list_next(it))) {
+		uint64_t e = st->stats.consumed_energy;
+
+		if (e == NO_VAL64 || e == 0)
+			continue;
+		if (st->step_id.step_id == SLURM_EXTERN_CONT)
+			ext = (double)e;
+		else if (st->step_id.step_id == SLURM_BATCH_SCRIPT)
+			batch = (double)e;
+	}
+	list_iterator_destroy(it);
+	if (ext > 0)
+		return ext;
+	return j->alloc_nodes == 1 ? batch : -1;
+}
+
 static void usage_of(const struct pass *p, slurmdb_job_rec_t *j,
 		     struct carbon_finished_job *f)
 {
 	slurmdb_step_rec_t *st;
 	ListIterator it;
-	double energy = tres_count(j->tres_alloc_str, TRES_ENERGY);
-	double steps_energy = 0;
 
 	f->cores = tres_count(j->tres_alloc_str, TRES_CPU);
 	if (f->cores < 0)
@@ -187,24 +220,18 @@ static void usage_of(const struct pass *p, slurmdb_job_rec_t *j,
 		f->gpus = 0;
 	if (j->steps) {
 		it = list_iterator_create(j->steps);
-		while ((st = list_next(it))) {
+		while ((st = list_next(it)))
 			f->cpu_seconds += (double)st->tot_cpu_sec +
 					  (double)st->tot_cpu_usec / 1e6;
-			if (st->stats.consumed_energy != NO_VAL64)
-				steps_energy +=
-					(double)st->stats.consumed_energy;
-		}
 		list_iterator_destroy(it);
 	}
-	if (energy <= 0)
-		energy = steps_energy;
-	f->energy_j = energy > 0 ? energy : -1;
+	f->energy_j = measured_energy(j);
 	f->exclusive = f->energy_j > 0 && had_nodes_alone(p, j, f->cores);
 }
 
 static int origin_of(const struct pass *p, uint32_t job_id)
 {
-	uint32_t id = job_id >> FED_ID_SHIFT;
+	uint32_t id = fed_mgr_get_cluster_id(job_id); /* the origin's */
 
 	if (id >= 1 && id < 64 && p->by_fed_id[id] >= 0)
 		return p->by_fed_id[id];
