@@ -73,6 +73,7 @@ struct pass {
 	int by_fed_id[64];	/* carbon index of a federation cluster id */
 	int gpu_tres;		/* TRES id of gres/gpu; -1: not tracked */
 	node_info_msg_t *nodes; /* for whether a job had its nodes alone */
+	bool nodes_loaded;	/* asked for once a pass, when first needed */
 	uint64_t recorded, failed;
 };
 
@@ -142,13 +143,19 @@ static double tres_count(char *tres, int id)
 }
 
 /* Did the job have every CPU of its nodes (so a node meter is its own)? */
-static bool had_nodes_alone(const struct pass *p, const slurmdb_job_rec_t *j,
+static bool had_nodes_alone(struct pass *p, const slurmdb_job_rec_t *j,
 			    double cores)
 {
 	hostlist_t hl;
 	char *host;
 	double total = 0;
 
+	/* only jobs with a measurement get here: most sites have none */
+	if (!p->nodes_loaded) {
+		p->nodes_loaded = true;
+		if (slurm_load_node(0, &p->nodes, SHOW_ALL) != SLURM_SUCCESS)
+			p->nodes = NULL;
+	}
 	if (!p->nodes || !j->nodes || cores <= 0)
 		return false;
 	hl = hostlist_create(j->nodes);
@@ -203,7 +210,7 @@ static double measured_energy(const slurmdb_job_rec_t *j)
 	return j->alloc_nodes == 1 ? batch : -1;
 }
 
-static void usage_of(const struct pass *p, slurmdb_job_rec_t *j,
+static void usage_of(struct pass *p, slurmdb_job_rec_t *j,
 		     struct carbon_finished_job *f)
 {
 	slurmdb_step_rec_t *st;
@@ -293,38 +300,46 @@ static int write_row(const slurmdb_job_rec_t *j, const char *merged)
 	return n == 1 ? 0 : -1;
 }
 
-/* The footprint member of row j, under the ctld and snapshot locks. */
-static int member_of(const struct pass *p, const struct carbon_ctld *c,
-		     slurmdb_job_rec_t *j, char *member, size_t len)
+/* What row j says of the run, before any lock (usage may ask for nodes). */
+static void facts_of(struct pass *p, slurmdb_job_rec_t *j,
+		     struct carbon_finished_job *f)
+{
+	struct carbon_decision_record d;
+	bool has_record =
+		carbon_decision_parse(j->admin_comment, &d, NULL, 0) == 0;
+
+	memset(f, 0, sizeof(*f));
+	f->ran = j->start > 0 && j->end >= j->start && j->alloc_nodes > 0;
+	f->submit = j->submit;
+	f->start = j->start;
+	f->end = j->end;
+	f->ran_at = (size_t)p->self;
+	f->origin = (size_t)origin_of(p, j->jobid);
+	f->deferred = carbon_job_deferred(has_record, has_record && d.deferred,
+					  j->submit, j->eligible);
+	if (f->ran)
+		usage_of(p, j, f);
+}
+
+/* The footprint member of f, under the ctld and snapshot locks. */
+static int member_of(const struct carbon_ctld *c,
+		     const struct carbon_finished_job *f, uint32_t job_id,
+		     char *member, size_t len)
 {
 	struct carbon_policy_cluster cl[CARBON_POLICY_MAX_CLUSTERS];
 	const char *names[CARBON_POLICY_MAX_CLUSTERS];
-	struct carbon_decision_record d;
-	struct carbon_finished_job f = {0};
 	struct carbon_job_footprint out;
 	char err[256];
 	size_t n = carbon_ctld_clusters(c, (int64_t)time(NULL), cl, names);
-	bool has_record = carbon_decision_parse(j->admin_comment, &d, err,
-						sizeof(err)) == 0;
 
-	f.ran = j->start > 0 && j->end >= j->start && j->alloc_nodes > 0;
-	f.submit = j->submit;
-	f.start = j->start;
-	f.end = j->end;
-	f.ran_at = (size_t)p->self;
-	f.origin = (size_t)origin_of(p, j->jobid);
-	f.deferred = carbon_job_deferred(has_record, has_record && d.deferred,
-					 j->submit, j->eligible);
-	if (f.ran)
-		usage_of(p, j, &f);
-	if (carbon_job_footprint_compute(&f, cl, n, c->cfg->signal,
+	if (carbon_job_footprint_compute(f, cl, n, c->cfg->signal,
 					 c->cfg->basis, &out, err,
 					 sizeof(err)) ||
 	    carbon_job_footprint_text(&out, names, n, member, len)) {
-		error("%s: JobId=%u: no footprint: %s", who, j->jobid, err);
+		error("%s: JobId=%u: no footprint: %s", who, job_id, err);
 		return -1;
 	}
-	debug("%s: JobId=%u footprint %s", who, j->jobid, member);
+	debug("%s: JobId=%u footprint %s", who, job_id, member);
 	return 0;
 }
 
@@ -333,15 +348,18 @@ static void record_row(struct pass *p, struct carbon_ctld *c,
 {
 	char member[CARBON_JOB_FOOTPRINT_TEXT_MAX];
 	char merged[CARBON_ADMIN_COMMENT_MAX + 1];
+	struct carbon_finished_job f;
 	int rc;
 
 	if (j->admin_comment && strstr(j->admin_comment, "\"carbon_fp\":{"))
 		return;
+	facts_of(p, j, &f);
 	carbon_ctld_read_lock(c);
 	if (c->snap)
 		carbon_snapshot_read_lock(c->snap);
-	rc = carbon_ctld_enabled(c) ? member_of(p, c, j, member, sizeof(member))
-				    : -1;
+	rc = carbon_ctld_enabled(c)
+		     ? member_of(c, &f, j->jobid, member, sizeof(member))
+		     : -1;
 	if (c->snap)
 		carbon_snapshot_read_unlock(c->snap);
 	carbon_ctld_read_unlock(c);
@@ -412,8 +430,6 @@ static bool footprint_pass(struct carbon_ctld *c, time_t since, time_t now)
 	if (list_count(rows)) {
 		load_federation(&p, c);
 		p.gpu_tres = gpu_tres_id();
-		if (slurm_load_node(0, &p.nodes, SHOW_ALL) != SLURM_SUCCESS)
-			p.nodes = NULL;
 		it = list_iterator_create(rows);
 		while ((j = list_next(it)))
 			record_row(&p, c, j);
