@@ -158,18 +158,13 @@ static int find_param(const char *key, size_t klen)
 	return -1;
 }
 
-static int twice(const char *name, char *err, size_t errlen)
-{
-	return carbon_error_set(err, errlen, CARBON_EINVAL,
-				"%s: given twice; give it once", name);
-}
-
 int carbon_forecast_query_add(struct carbon_forecast_query *q, const char *key,
 			      size_t klen, const char *value, size_t vlen,
 			      const char **param, char *err, size_t errlen)
 {
 	char shown[48];
 	const char *name;
+	bool *has;
 	int k, rc;
 
 	if (!q || !key || !param || (!value && vlen))
@@ -190,28 +185,21 @@ int carbon_forecast_query_add(struct carbon_forecast_query *q, const char *key,
 	rc = check_value(name, value, vlen, err, errlen);
 	if (rc)
 		return rc;
-	switch (k) {
-	case P_LOCATION:
+	if (k == P_LOCATION)
 		return add_location(q, value, vlen, err, errlen);
-	case P_START:
-		if (q->has_start)
-			return twice(name, err, errlen);
-		rc = read_time(name, value, vlen, &q->start, err, errlen);
-		q->has_start = !rc;
-		return rc;
-	case P_END:
-		if (q->has_end)
-			return twice(name, err, errlen);
-		rc = read_time(name, value, vlen, &q->end, err, errlen);
-		q->has_end = !rc;
-		return rc;
-	default:
-		if (q->has_window)
-			return twice(name, err, errlen);
-		rc = read_window(value, vlen, &q->window, err, errlen);
-		q->has_window = !rc;
-		return rc;
-	}
+	/* the others are scalars: once each */
+	has = k == P_START ? &q->has_start
+	      : k == P_END ? &q->has_end
+			   : &q->has_window;
+	if (*has)
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"%s: given twice; give it once", name);
+	rc = k == P_WINDOW ? read_window(value, vlen, &q->window, err, errlen)
+			   : read_time(name, value, vlen,
+				       k == P_START ? &q->start : &q->end, err,
+				       errlen);
+	*has = !rc;
+	return rc;
 }
 
 int carbon_forecast_query_finish(const struct carbon_forecast_query *q,
@@ -235,59 +223,22 @@ int carbon_forecast_query_finish(const struct carbon_forecast_query *q,
 int carbon_forecast_series(const struct carbon_record *r, carbon_series **out,
 			   char *err, size_t errlen)
 {
-	struct carbon_series_meta m = {0};
-	carbon_series *s;
-	size_t first = 0, n;
-	int rc = 0;
+	size_t first = 0;
 
 	if (!r || !out || (r->n_points && !r->points))
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"forecast: internal error: bad "
 					"arguments");
 	*out = NULL;
-	n = r->n_points;
-	while (first < n && !r->points[first].is_forecast)
+	while (first < r->n_points && !r->points[first].is_forecast)
 		first++;
-	if (first == n)
+	if (first == r->n_points)
 		return 0;
 	/* from the value in force when the provider answered: "now" */
 	if (first > 0 && r->points[first - 1].t <= r->fetched_at &&
 	    r->fetched_at < r->points[first].t)
 		first--;
-	m.signal = r->signal;
-	m.basis = r->basis;
-	m.origin = r->derived ? CARBON_SERIES_FALLBACK_FORECAST
-			      : CARBON_SERIES_PROVIDED;
-	memcpy(m.source, r->source,
-	       strnlen(r->source, CARBON_SERIES_SOURCE_MAX));
-	m.fetched_at = r->fetched_at;
-	/* a lone forecast point holds as long as the record's last point */
-	if (n >= 2 && n - first == 1)
-		m.default_span = r->points[n - 1].t - r->points[n - 2].t;
-	if (m.default_span > CARBON_SERIES_SPAN_MAX)
-		m.default_span = CARBON_SERIES_SPAN_MAX;
-	s = carbon_series_new(&m, NULL);
-	if (!s)
-		return carbon_error_set(err, errlen,
-					carbon_series_meta_check(&m, NULL, 0)
-						? CARBON_EINVAL
-						: CARBON_ENOMEM,
-					"forecast: cannot make a series of the "
-					"record of %s",
-					r->zone);
-	for (size_t i = first; i < n && !rc; i++) {
-		const struct carbon_record_point *q = &r->points[i];
-		struct carbon_series_point p = {q->t, q->value, q->is_forecast,
-						q->is_estimated};
-
-		rc = carbon_series_append(s, &p, err, errlen);
-	}
-	if (rc) {
-		carbon_series_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return carbon_record_tail_to_series(r, first, NULL, out, err, errlen);
 }
 
 /* ---- the windows ------------------------------------------------------------- */

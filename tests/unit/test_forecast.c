@@ -286,6 +286,9 @@ static void test_series_of_record(void **state)
 			 CARBON_EINVAL);
 	assert_int_equal(carbon_forecast_series(r, NULL, err, sizeof(err)),
 			 CARBON_EINVAL);
+	assert_int_equal(
+		carbon_record_tail_to_series(r, 3, NULL, &s, err, sizeof(err)),
+		CARBON_EINVAL);
 	carbon_record_free(r);
 }
 
