@@ -14,7 +14,13 @@
  *
  * Global keys (default; range):
  *   MetricsListen=HOST:PORT 127.0.0.1:9550; [IPv6]:PORT for IPv6: the
- *                          address of /metrics, /healthz and /readyz
+ *                          address of /metrics, /healthz and /readyz (and
+ *                          of the forecast without ForecastListen)
+ *   ForecastListen=HOST:PORT none: the forecast endpoint
+ *                          (/emissions/forecasts/current, forecast_api.h)
+ *                          gets an address of its own, where /metrics and
+ *                          /readyz are not served; carbon-cached refuses
+ *                          MetricsListen's own (runtime.h)
  *   LogLevel=quiet|error|info|verbose|debug   info
  *
  * Ownership: the block is the config's (carbon_config_free() frees it);
@@ -38,7 +44,8 @@ enum carbon_cache_log_level {
 
 /* The extension's block: its global keys and its records' arrays. */
 struct carbon_cache_conf {
-	struct carbon_config_listen metrics; /* MetricsListen */
+	struct carbon_config_listen metrics;  /* MetricsListen */
+	struct carbon_config_listen forecast; /* ForecastListen; port 0: none */
 	enum carbon_cache_log_level log_level;
 	struct carbon_provider_conf *providers;
 	size_t n_providers;

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "daemon.h"
+#include "latest.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -21,6 +22,8 @@ struct daemon {
 	struct carbon_runtime *rt;
 	struct carbon_metrics *m;
 	struct carbon_store *store;
+	struct carbon_latest *latest; /* for the forecast; NULL with once */
+	struct carbon_forecast_api api;
 	struct carbon_chain_env env;
 	volatile sig_atomic_t *stop;
 	bool once;
@@ -84,6 +87,19 @@ static bool key_of(struct daemon *d, const struct carbon_zone *z, char *key,
 	return true;
 }
 
+/* A copy of zone i's record for the HTTP thread (latest.h). */
+static void publish(struct daemon *d, size_t i)
+{
+	const struct carbon_zone *z = &d->rt->zones[i];
+	char msg[MSG_MAX];
+
+	if (z->last &&
+	    carbon_latest_publish(d->latest, i, z->last, msg, sizeof(msg)))
+		carbon_log_error("zone %s: the forecast endpoint keeps its "
+				 "earlier data: %s",
+				 z->name, msg);
+}
+
 /* Records of an earlier run, as last good data (see daemon.h). */
 static void adopt_all(struct daemon *d)
 {
@@ -109,6 +125,7 @@ static void adopt_all(struct daemon *d)
 			carbon_chain_zone_metrics(z, wall(), &mz);
 			mz.written = true;
 			carbon_metrics_zone_set(d->m, i, &mz);
+			publish(d, i);
 		} else if (val) {
 			carbon_log_info(
 				"zone %s: ignoring the record in Redis: "
@@ -234,6 +251,7 @@ static enum carbon_chain_outcome refresh(struct daemon *d, size_t i,
 		o = CARBON_CHAIN_NONE;
 	}
 	log_outcome(z, o);
+	publish(d, i);
 	carbon_chain_zone_metrics(z, now, &mz);
 	mz.written = z->bytes && !z->dirty;
 	carbon_metrics_zone_set(d->m, i, &mz);
@@ -327,10 +345,50 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	d->m = carbon_metrics_new(zones, d->rt->n_zones, d->rt->metric_names,
 				  d->rt->n_metric_names);
 	d->store = carbon_store_new(&so);
-	if (!d->m || !d->store)
+	if (!d->once)
+		d->latest = carbon_latest_new(zones, d->rt->n_zones);
+	if (!d->m || !d->store || (!d->once && !d->latest))
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"out of memory");
+	d->api.cfg = cfg;
+	d->api.latest = d->latest;
 	carbon_runtime_env(d->rt, d->m, d->stop, &d->env);
+	return 0;
+}
+
+/* MetricsListen, and ForecastListen when it is set (see server.h). */
+static int start_servers(struct daemon *d, struct carbon_server **ops,
+			 struct carbon_server **fc)
+{
+	const struct carbon_cache_conf *cc = d->rt->cc;
+	bool own = cc->forecast.port > 0;
+	struct carbon_server_conf mc = {
+		.key = "MetricsListen",
+		.host = cc->metrics.host,
+		.port = cc->metrics.port,
+		.metrics = d->m,
+		.forecast = own ? NULL : &d->api,
+	};
+	struct carbon_server_conf fcc = {
+		.key = "ForecastListen",
+		.host = cc->forecast.host,
+		.port = cc->forecast.port,
+		.forecast = &d->api,
+	};
+	char msg[MSG_MAX];
+
+	if (carbon_server_start(&mc, ops, msg, sizeof(msg)) ||
+	    (own && carbon_server_start(&fcc, fc, msg, sizeof(msg)))) {
+		carbon_log_error("%s", msg);
+		return CARBON_EINVAL;
+	}
+	carbon_log_info("serving /metrics, /healthz, /readyz%s on %s",
+			own ? "" : ", " CARBON_FORECAST_API_PATH,
+			cc->metrics.text);
+	if (own)
+		carbon_log_info("serving " CARBON_FORECAST_API_PATH
+				", /healthz on %s",
+				cc->forecast.text);
 	return 0;
 }
 
@@ -340,7 +398,7 @@ int carbon_daemon_run(const struct carbon_config *cfg,
 {
 	struct daemon d = {
 		.cfg = cfg, .rt = rt, .stop = stop, .once = once_only};
-	struct carbon_server *server = NULL;
+	struct carbon_server *server = NULL, *forecast = NULL;
 	struct carbon_metrics_process proc;
 	char msg[MSG_MAX];
 	int status = 1;
@@ -350,16 +408,8 @@ int carbon_daemon_run(const struct carbon_config *cfg,
 		goto out;
 	}
 	carbon_process_read(&proc); /* fixes the start time */
-	if (!once_only) {
-		if (carbon_server_start(rt->cc->metrics.host,
-					rt->cc->metrics.port, d.m, &server, msg,
-					sizeof(msg))) {
-			carbon_log_error("%s", msg);
-			goto out;
-		}
-		carbon_log_info("serving /metrics, /healthz, /readyz on %s",
-				rt->cc->metrics.text);
-	}
+	if (!once_only && start_servers(&d, &server, &forecast))
+		goto out;
 	if (once_only) {
 		status = once(&d);
 	} else {
@@ -368,7 +418,9 @@ int carbon_daemon_run(const struct carbon_config *cfg,
 	}
 	carbon_log_info("stopping");
 out:
+	carbon_server_stop(forecast);
 	carbon_server_stop(server);
+	carbon_latest_free(d.latest); /* no server reads it any more */
 	carbon_store_free(d.store);
 	carbon_metrics_free(d.m);
 	return status;

@@ -7,8 +7,9 @@
  * memory and are written when it is back (after a reconnect every record
  * is written again, since a restarted Redis may be empty).  At the first
  * connection, a zone's record already in Redis and signed by our key is
- * taken as its last good record.  The HTTP server (server.h) runs in its
- * own thread and only reads the metrics.
+ * taken as its last good record.  The HTTP servers (server.h) run in
+ * their own threads and only read the metrics and each zone's latest
+ * record, a copy the loop publishes after every refresh (latest.h).
  *
  * The stop flag (set from SIGTERM/SIGINT) is checked between steps, by
  * every HTTP transfer and in every sleep, so the loop returns within

@@ -167,6 +167,9 @@ static void print_summary(const struct carbon_config *cfg,
 		       in->cfg.trace[0] ? ", trace " : "", in->cfg.trace);
 	}
 	printf("metrics: http://%s/metrics\n", rt->cc->metrics.text);
+	printf("forecast: http://%s/emissions/forecasts/current\n",
+	       rt->cc->forecast.port ? rt->cc->forecast.text
+				     : rt->cc->metrics.text);
 }
 
 static int run(const char *path, bool once, bool check)

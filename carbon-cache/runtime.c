@@ -202,6 +202,16 @@ int carbon_runtime_new(const struct carbon_config *cfg,
 					"%s: no Zone line: carbon-cached has "
 					"nothing to fetch",
 					cfg->file_name);
+	/* (names are not resolved: "localhost" against "127.0.0.1" is
+	 * refused when the second server starts) */
+	if (cc->forecast.port == cc->metrics.port &&
+	    !strcasecmp(cc->forecast.host, cc->metrics.host))
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"%s: ForecastListen: %s is "
+					"MetricsListen's address; leave "
+					"ForecastListen out to serve the "
+					"forecast there",
+					cfg->file_name, cc->forecast.text);
 	rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,

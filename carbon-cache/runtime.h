@@ -4,7 +4,8 @@
  * the Redis credentials.  Building it does every check --check-config
  * promises: each provider type is built in, each provider opens (token
  * and password files are 0600 and readable, replay traces parse), the
- * HMAC key and Redis password files are 0600 and not empty.
+ * HMAC key and Redis password files are 0600 and not empty, and
+ * ForecastListen is not MetricsListen's address.
  *
  * Ownership: the runtime borrows cfg (which must outlive it) and owns
  * everything else; carbon_runtime_free() closes the providers and wipes

@@ -1,6 +1,6 @@
 /*
- * server.c: /metrics, /healthz and /readyz over libmicrohttpd (see
- * server.h).
+ * server.c: /metrics, /healthz, /readyz and the forecast over
+ * libmicrohttpd (see server.h).
  */
 #include <netdb.h>
 #include <stdio.h>
@@ -26,14 +26,24 @@ typedef enum MHD_Result carbon_mhd_result;
 
 struct carbon_server {
 	struct MHD_Daemon *d;
-	struct carbon_metrics *m;
+	struct carbon_metrics *m;		    /* NULL: not served here */
+	const struct carbon_forecast_api *forecast; /* NULL: likewise */
 };
 
-static carbon_mhd_result reply(struct MHD_Connection *c, unsigned status,
-			       char *body, size_t len, const char *type)
+/* Extra headers of one answer (NULL: none). */
+struct headers {
+	const char *allow;
+	const char *stale;
+	int retry_after;
+};
+
+static carbon_mhd_result reply_with(struct MHD_Connection *c, unsigned status,
+				    char *body, size_t len, const char *type,
+				    const struct headers *h)
 {
 	struct MHD_Response *r;
 	carbon_mhd_result ret;
+	char retry[16];
 
 	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
@@ -42,9 +52,23 @@ static carbon_mhd_result reply(struct MHD_Connection *c, unsigned status,
 	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (h && h->allow)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, h->allow);
+	if (h && h->stale && h->stale[0])
+		MHD_add_response_header(r, "X-Carbon-Stale", h->stale);
+	if (h && h->retry_after > 0) {
+		snprintf(retry, sizeof(retry), "%d", h->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry);
+	}
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static carbon_mhd_result reply(struct MHD_Connection *c, unsigned status,
+			       char *body, size_t len, const char *type)
+{
+	return reply_with(c, status, body, len, type, NULL);
 }
 
 static carbon_mhd_result reply_text(struct MHD_Connection *c, unsigned status,
@@ -83,6 +107,76 @@ static carbon_mhd_result serve_ready(struct carbon_server *s,
 	return reply_text(c, MHD_HTTP_SERVICE_UNAVAILABLE, why);
 }
 
+/* The query, as MHD decoded it; bounded. */
+struct query {
+	struct carbon_forecast_arg args[CARBON_FORECAST_API_ARGS_MAX];
+	size_t n;
+	bool too_many;
+};
+
+static carbon_mhd_result take_arg(void *cls, enum MHD_ValueKind kind,
+				  const char *key, size_t klen,
+				  const char *value, size_t vlen)
+{
+	struct query *q = cls;
+
+	(void)kind;
+	if (q->n == CARBON_FORECAST_API_ARGS_MAX) {
+		q->too_many = true;
+		return MHD_NO;
+	}
+	q->args[q->n++] = (struct carbon_forecast_arg){key, klen, value, vlen};
+	return MHD_YES;
+}
+
+static carbon_mhd_result send_forecast(struct MHD_Connection *c,
+				       struct carbon_forecast_reply *fr)
+{
+	struct headers h = {.stale = fr->stale,
+			    .retry_after = fr->retry_after,
+			    .allow = fr->status == 405 ? "GET" : NULL};
+	carbon_mhd_result ret =
+		reply_with(c, fr->status, fr->body, fr->len, fr->type, &h);
+
+	fr->body = NULL; /* the response took it */
+	return ret;
+}
+
+static carbon_mhd_result serve_forecast(struct carbon_server *s,
+					struct MHD_Connection *c,
+					const char *method)
+{
+	struct carbon_forecast_reply fr = {0};
+	struct query q = {.n = 0};
+	int rc;
+
+	if (strcmp(method, "GET")) {
+		rc = carbon_forecast_api_problem(
+			405, NULL, "the forecast takes GET only", &fr);
+	} else {
+		MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, take_arg,
+					    &q);
+		rc = carbon_forecast_api_answer(s->forecast, q.args, q.n,
+						q.too_many, (int64_t)time(NULL),
+						&fr);
+	}
+	if (rc)
+		return reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				  "out of memory\n");
+	return send_forecast(c, &fr);
+}
+
+static carbon_mhd_result not_found(struct carbon_server *s,
+				   struct MHD_Connection *c)
+{
+	char text[160];
+
+	snprintf(text, sizeof(text), "carbon-cached serves %s%s%s here\n",
+		 s->m ? "/metrics, /readyz, " : "", "/healthz",
+		 s->forecast ? ", " CARBON_FORECAST_API_PATH : "");
+	return reply_text(c, MHD_HTTP_NOT_FOUND, text);
+}
+
 static carbon_mhd_result handle(void *cls, struct MHD_Connection *c,
 				const char *url, const char *method,
 				const char *version, const char *upload,
@@ -93,22 +187,25 @@ static carbon_mhd_result handle(void *cls, struct MHD_Connection *c,
 	(void)version, (void)upload, (void)con_cls;
 	if (*upload_size)
 		return MHD_NO; /* we take no bodies */
+	if (s->forecast && !strcmp(url, CARBON_FORECAST_API_PATH))
+		return serve_forecast(s, c, method);
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return reply_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
 				  "GET or HEAD only\n");
-	if (!strcmp(url, "/metrics"))
+	if (s->m && !strcmp(url, "/metrics"))
 		return serve_metrics(s, c);
 	if (!strcmp(url, "/healthz"))
 		return reply_text(c, MHD_HTTP_OK, "ok\n");
-	if (!strcmp(url, "/readyz"))
+	if (s->m && !strcmp(url, "/readyz"))
 		return serve_ready(s, c);
-	return reply_text(c, MHD_HTTP_NOT_FOUND,
-			  "carbon-cached serves /metrics, /healthz, /readyz\n");
+	return not_found(s, c);
 }
 
-int carbon_server_start(const char *host, int port, struct carbon_metrics *m,
+int carbon_server_start(const struct carbon_server_conf *conf,
 			struct carbon_server **out, char *err, size_t errlen)
 {
+	const char *host = conf->host, *key = conf->key;
+	int port = conf->port;
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_PASSIVE};
 	struct addrinfo *ai = NULL;
@@ -121,7 +218,7 @@ int carbon_server_start(const char *host, int port, struct carbon_metrics *m,
 	rc = getaddrinfo(host, service, &hints, &ai);
 	if (rc)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"MetricsListen %s:%d: %s", host, port,
+					"%s %s:%d: %s", key, host, port,
 					gai_strerror(rc));
 	s = calloc(1, sizeof(*s));
 	if (!s) {
@@ -129,7 +226,8 @@ int carbon_server_start(const char *host, int port, struct carbon_metrics *m,
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"out of memory");
 	}
-	s->m = m;
+	s->m = conf->metrics;
+	s->forecast = conf->forecast;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->d = MHD_start_daemon(
@@ -141,9 +239,9 @@ int carbon_server_start(const char *host, int port, struct carbon_metrics *m,
 	if (!s->d) {
 		free(s);
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"MetricsListen %s:%d: cannot listen "
+					"%s %s:%d: cannot listen "
 					"(address in use or not local?)",
-					host, port);
+					key, host, port);
 	}
 	*out = s;
 	return 0;

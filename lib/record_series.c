@@ -62,11 +62,19 @@ int carbon_record_to_series(const struct carbon_record *r,
 			    const struct carbon_series_allocator *alloc,
 			    carbon_series **out, char *err, size_t errlen)
 {
+	return carbon_record_tail_to_series(r, 0, alloc, out, err, errlen);
+}
+
+int carbon_record_tail_to_series(const struct carbon_record *r, size_t from,
+				 const struct carbon_series_allocator *alloc,
+				 carbon_series **out, char *err, size_t errlen)
+{
 	struct carbon_series_meta m;
 	carbon_series *s;
 	int rc;
 
-	if (!r || !out || (alloc && (!alloc->resize || !alloc->release)))
+	if (!r || !out || (alloc && (!alloc->resize || !alloc->release)) ||
+	    (from && from >= r->n_points))
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"carbon record: internal error: bad "
 					"arguments");
@@ -78,12 +86,17 @@ int carbon_record_to_series(const struct carbon_record *r,
 	if (rc)
 		return rc;
 	series_meta(r, &m);
+	/* a lone last point holds as long as it does in the record */
+	if (from && from + 1 == r->n_points)
+		m.default_span = r->points[from].t - r->points[from - 1].t;
+	if (m.default_span > CARBON_SERIES_SPAN_MAX)
+		m.default_span = CARBON_SERIES_SPAN_MAX;
 	s = carbon_series_new(&m, alloc);
 	if (!s)
 		return carbon_error_set(err, errlen, CARBON_ENOMEM,
 					"carbon record: out of memory");
 	/* the points passed the record's checks, so only memory can fail */
-	for (size_t i = 0; i < r->n_points && !rc; i++) {
+	for (size_t i = from; i < r->n_points && !rc; i++) {
 		const struct carbon_record_point *q = &r->points[i];
 		struct carbon_series_point p = {q->t, q->value, q->is_forecast,
 						q->is_estimated};

@@ -8,6 +8,7 @@
  * then fields, then the range) decides which error a bad time gets.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -180,5 +181,25 @@ int carbon_timeparse_iso(const char *s, size_t len,
 		return iso_error(&p, CARBON_ERANGE, "is outside 1970..9999",
 				 err, errlen);
 	*t = utc - p.off;
+	return 0;
+}
+
+int carbon_time_format_iso(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	int n;
+
+	if (len)
+		buf[0] = '\0';
+	if (t < 0 || t > CARBON_TIME_MAX || carbon_time_to_utc_tm(t, &tm))
+		return CARBON_ERANGE;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec);
+	if (n < 0 || (size_t)n >= len) {
+		if (len)
+			buf[0] = '\0';
+		return CARBON_ETOOLONG;
+	}
 	return 0;
 }

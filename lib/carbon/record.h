@@ -200,6 +200,18 @@ int carbon_record_to_series(const struct carbon_record *r,
 			    size_t errlen) CARBON_MUST_CHECK;
 
 /*
+ * As carbon_record_to_series() for r's points from index from on
+ * (from < r->n_points, else CARBON_EINVAL): a part of the record, e.g. its
+ * forecast.  When that part is r's last point alone, it holds as long as
+ * it does in r (the gap to its predecessor, at most
+ * CARBON_SERIES_SPAN_MAX).  The whole record's checks apply.
+ */
+int carbon_record_tail_to_series(const struct carbon_record *r, size_t from,
+				 const struct carbon_series_allocator *alloc,
+				 carbon_series **out, char *err,
+				 size_t errlen) CARBON_MUST_CHECK;
+
+/*
  * A new record (carbon_record_free()) of s's points for zone, written at
  * generated_at: signal, basis, source and fetched_at from s's meta;
  * derived when s's origin is FALLBACK_FORECAST; stale and fallback false,

@@ -140,6 +140,14 @@ int carbon_timeparse_iso(const char *s, size_t len,
 			 size_t errlen) CARBON_MUST_CHECK;
 
 /*
+ * Write t as "YYYY-MM-DDTHH:MM:SSZ" (the EXACT form) into buf, which
+ * needs 21 bytes.  Returns 0; CARBON_ERANGE when t is outside
+ * 0..CARBON_TIME_MAX, CARBON_ETOOLONG when buf is too small (buf is then
+ * "" when len > 0).
+ */
+int carbon_time_format_iso(int64_t t, char *buf, size_t len) CARBON_MUST_CHECK;
+
+/*
  * Pure UTC calendar arithmetic, for ports and tests: timegm() and
  * gmtime_r() without the libc time zone machinery.  from_utc_tm normalises
  * out-of-range fields as timegm() does and ignores tm_isdst; to_utc_tm

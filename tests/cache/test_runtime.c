@@ -3,7 +3,8 @@
  * runs.  Chains in order with their areas, per-provider PollInterval,
  * "static" opened per zone but counted once in the metrics, the signer
  * and the Redis password read from 0600 files; a 0644 secret, a missing
- * trace or a config without zones refused with the file (and line).
+ * trace, a config without zones or a ForecastListen on MetricsListen's
+ * address refused with the file (and line).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -195,6 +196,39 @@ static void test_no_zone(void **state)
 	carbon_config_free(cfg);
 }
 
+static void test_forecast_listen_clash(void **state)
+{
+	struct fixture *fx = *state;
+	struct carbon_config *cfg = NULL;
+	struct carbon_runtime *rt = NULL;
+	char err[512] = "";
+
+	assert_int_not_equal(
+		build(fx,
+		      "HmacKeyFile=@KEY@\n"
+		      "MetricsListen=[::1]:9000 "
+		      "ForecastListen=[::1]:9000\n"
+		      "Zone=ES Providers=static StaticIntensity=1\n",
+		      &cfg, &rt, err, sizeof(err)),
+		0);
+	assert_string_equal(err, "carbon.conf: ForecastListen: [::1]:9000 is "
+				 "MetricsListen's address; leave "
+				 "ForecastListen out to serve the forecast "
+				 "there");
+	carbon_config_free(cfg);
+	/* another port is fine */
+	assert_int_equal(build(fx,
+			       "HmacKeyFile=@KEY@\n"
+			       "MetricsListen=[::1]:9000 "
+			       "ForecastListen=[::1]:9001\n"
+			       "Zone=ES Providers=static StaticIntensity=1\n",
+			       &cfg, &rt, err, sizeof(err)),
+			 0);
+	assert_int_equal(rt->cc->forecast.port, 9001);
+	carbon_runtime_free(rt);
+	carbon_config_free(cfg);
+}
+
 static void test_env(void **state)
 {
 	struct fixture *fx = *state;
@@ -222,6 +256,7 @@ int main(void)
 		T(test_loose_secret_refused),
 		T(test_missing_trace_names_line),
 		T(test_no_zone),
+		T(test_forecast_listen_clash),
 		T(test_env),
 #undef T
 	};

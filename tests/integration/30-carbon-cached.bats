@@ -10,14 +10,7 @@ load cache_helpers
 
 setup_file() {
 	[ -x "$CACHED" ] || return 0
-	export CACHE_DIR=$BATS_FILE_TMPDIR
-	export CACHE_PIDS=$CACHE_DIR/pids
-	: >"$CACHE_PIDS"
-	export KEY_FILE=$CACHE_DIR/hmac.key TOKEN_FILE=$CACHE_DIR/token
-	new_secret "$KEY_FILE"
-	new_secret "$TOKEN_FILE"
-	redis_start "$CACHE_DIR"
-	export REDIS_PORT REDIS_PASS_FILE
+	cache_setup_file
 }
 
 teardown_file() {
@@ -31,9 +24,7 @@ setup() {
 }
 
 teardown() {
-	local pid
-	while read -r pid; do stop_pid "$pid"; done <"$CACHE_PIDS"
-	: >"$CACHE_PIDS"
+	cache_stop_all
 	if ! rcli ping >/dev/null 2>&1; then # a test stopped it
 		redis_start "$CACHE_DIR"
 	fi

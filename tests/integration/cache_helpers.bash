@@ -8,6 +8,27 @@ ES_TRACE=$TRACES/emaps2023_ES_hourly.csv
 NO_TRACE=$TRACES/emaps2023_NO_hourly.csv
 CAL_TRACE=$TRACES/emaps2023_US-CAL-CISO_hourly.csv
 
+# cache_setup_file: a carbon-cached test file's setup: a list of the PIDs
+# its tests start (CACHE_PIDS), an HMAC key and a token (KEY_FILE,
+# TOKEN_FILE), and its own Redis (REDIS_PORT, REDIS_PASS_FILE).
+cache_setup_file() {
+	export CACHE_DIR=$BATS_FILE_TMPDIR
+	export CACHE_PIDS=$CACHE_DIR/pids
+	: >"$CACHE_PIDS"
+	export KEY_FILE=$CACHE_DIR/hmac.key TOKEN_FILE=$CACHE_DIR/token
+	new_secret "$KEY_FILE"
+	new_secret "$TOKEN_FILE"
+	redis_start "$CACHE_DIR"
+	export REDIS_PORT REDIS_PASS_FILE
+}
+
+# cache_stop_all: stop, by PID, every process the test started.
+cache_stop_all() {
+	local pid
+	while read -r pid; do stop_pid "$pid"; done <"$CACHE_PIDS"
+	: >"$CACHE_PIDS"
+}
+
 # A TCP port nobody listens on now.
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
