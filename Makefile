@@ -215,6 +215,24 @@ $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
 		$(SPANK_SRCS) $(ADAPTERS) $(LIBCARBON) -lm
 
+# ---- test-only Slurm plugins (tests/energy/) ----------------------------------
+# acct_gather_energy/carbontest reports a constant power, so that the
+# integration tests know a job's energy (federation.sh energy loads it from
+# $(B)/tests/plugins).  For tests only: neither `all` nor `install` has it.
+TEST_PLUGINS := $(B)/tests/plugins/acct_gather_energy_carbontest.so
+ENERGYTEST_SRCS := tests/energy/energytest.c
+.PHONY: test-plugins
+test-plugins: $(TEST_PLUGINS)
+
+$(B)/tests/plugins/acct_gather_energy_carbontest.so: \
+		tests/energy/acct_gather_energy_carbontest.c tests/energy/exports.map \
+		$(ENERGYTEST_SRCS) tests/energy/energytest.h $(LIBCARBON) \
+		$(SLURM_TREE)/.configured
+	@mkdir -p $(dir $@)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -Itests/energy $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
+		-o $@ $< $(ENERGYTEST_SRCS) $(LIBCARBON)
+
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)
 
@@ -265,6 +283,10 @@ $(SIM_UNIT_BINS): private TEST_LIBS := $(LIBSIM)
 $(B)/tests/test_config: $(CACHE_CONF)
 $(B)/tests/test_config: private TEST_CFLAGS := -Icarbon-cache
 $(B)/tests/test_config: private TEST_LIBS := $(CACHE_CONF)
+# test_energytest: the test energy plugin's arithmetic (tests/energy/).
+$(B)/tests/test_energytest: $(ENERGYTEST_SRCS) tests/energy/energytest.h
+$(B)/tests/test_energytest: private TEST_CFLAGS := -Itests/energy
+$(B)/tests/test_energytest: private TEST_LIBS := $(ENERGYTEST_SRCS)
 
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/tests
 	$(call say,CCLD,$@)
@@ -322,6 +344,9 @@ $(B)/fuzz/fuzz_swf: private TEST_LIBS := $(FUZZ_SIM_OBJS)
 $(B)/fuzz/fuzz_config: $(CACHE_CONF_SRCS)
 $(B)/fuzz/fuzz_config: private TEST_CFLAGS := -Icarbon-cache
 $(B)/fuzz/fuzz_config: private TEST_LIBS := $(CACHE_CONF_SRCS)
+$(B)/fuzz/fuzz_energytest: $(ENERGYTEST_SRCS) tests/energy/energytest.h
+$(B)/fuzz/fuzz_energytest: private TEST_CFLAGS := -Itests/energy
+$(B)/fuzz/fuzz_energytest: private TEST_LIBS := $(ENERGYTEST_SRCS)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) | $(B)/fuzz
 	$(call say,FUZZ,$@)
@@ -371,7 +396,7 @@ test: deps
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory test-integration
 
-test-integration: all
+test-integration: all $(TEST_PLUGINS)
 	@tests/integration/run.sh
 
 # The package list in build-aux/deps.sh is complete: a bare Debian 12 root
@@ -395,8 +420,8 @@ check-layering: $(LIBCARBON) $(LIBSIM) $(CACHE_CONF) $(SIM_FREE_BINS)
 	@build-aux/check-layering.sh $(LIBCARBON) $(LIBSIM) $(CACHE_CONF) $(SIM_FREE_BINS)
 
 # Each plugin exports exactly the symbols Slurm looks up.
-check-exports: $(PLUGINS)
-	@build-aux/check-exports.sh $(PLUGINS)
+check-exports: $(PLUGINS) $(TEST_PLUGINS)
+	@build-aux/check-exports.sh $(PLUGINS) $(TEST_PLUGINS)
 
 format-check:
 	@clang-format --dry-run --Werror $(SOURCES) && \

@@ -9,6 +9,7 @@ for so in "$@"; do
 	job_submit_carbon.so) map=plugins/job_submit_carbon/exports.map ;;
 	slurmctld_carbon.so) map=plugins/sched_carbon/exports.map ;;
 	spank_carbon.so) map=spank/exports.map ;;
+	acct_gather_energy_carbontest.so) map=tests/energy/exports.map ;;
 	*) echo "check-exports: no map known for $so" >&2; exit 1 ;;
 	esac
 	want=$(sed -n '/global:/,/local:/p' "$map" | grep -oE '^[[:space:]]+[a-z_]+;' |

@@ -10,6 +10,12 @@
 #   federation.sh restart CLUSTER...   restart those controllers (after a
 #                          slurm.conf change), wait until the federation syncs
 #   federation.sh env [CLUSTER]   print the variables a client needs
+#   federation.sh energy W|off   load (or unload) the test-only energy
+#                          plugin acct_gather_energy/carbontest at a
+#                          constant W watts on every cluster: rewrites the
+#                          slurm.conf files and acct_gather.conf, then
+#                          `scontrol reconfigure` at each cluster and waits
+#                          until its slurmd has reloaded the plugin
 #
 # Must run as root.  Jobs are submitted as the unprivileged user $FED_USER,
 # created if missing.  Each `up` starts from empty state and a new database.
@@ -22,8 +28,11 @@
 # default 1), CARBON_REPLAY_POLL (carbon-cached's PollInterval, default 30
 # replayed minutes, at least 10s), CARBON_SNAPSHOT_REFRESH and
 # CARBON_REPLAN_INTERVAL (the plugins' SnapshotRefresh and ReplanInterval,
-# default 5s and 15s).  When build/bin/carbon-cached exists it runs too,
-# replaying the shipped 2023 traces of each cluster's zone into Redis.
+# default 5s and 15s), CARBON_FED_ENERGY (W: `up` with the test energy
+# plugin at W watts, as `energy W`; default none), CARBON_TEST_PLUGINS
+# (where `make test-plugins` puts it, default build/tests/plugins).  When
+# build/bin/carbon-cached exists it runs too, replaying the shipped 2023
+# traces of each cluster's zone into Redis.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,6 +41,10 @@ RUN=${CARBON_FED_DIR:-$top/build/fed}
 BASE=${CARBON_FED_PORT_BASE:-16800}
 FED_USER=${CARBON_FED_USER:-carbonuser}
 PLUGINS=${CARBON_PLUGINS:-$top/build/plugins}
+TEST_PLUGINS=${CARBON_TEST_PLUGINS:-$top/build/tests/plugins}
+# The test energy plugin's node poll (slurmctld asks each slurmd for its
+# node's energy this often; scontrol show node's CurrentWatts): seconds.
+ENERGY_NODE_FREQ=2
 FED_NAME=carbonfed
 
 # Cluster name, grid zone (of the shipped 2023 traces), port offset.
@@ -150,22 +163,57 @@ render() { # render TEMPLATE OUT [KEY=VALUE...]
 
 secret() { head -c 18 /dev/urandom | base64 | tr '+/' 'xy'; }
 
+# The test energy plugin's watts, empty when it is off ($RUN/energy.watts).
+energy_watts() { cat "$RUN/energy.watts" 2>/dev/null || true; }
+
+# check_watts W: a whole number of watts the plugin accepts.
+check_watts() {
+	if ! [[ $1 =~ ^[0-9]{1,7}$ ]] || [ "$((10#$1))" -lt 1 ] || [ "$((10#$1))" -gt 1000000 ]; then
+		die "energy: \"$1\" is not a power; use a whole number of watts from 1 to 1000000, or off"
+	fi
+}
+
+write_slurm_conf() { # CLUSTER
+	local c=$1 dirs=$PLUGINS energy="AcctGatherEnergyType=acct_gather_energy/none"
+	if [ -n "$(energy_watts)" ]; then
+		dirs=$PLUGINS:$TEST_PLUGINS
+		energy="AcctGatherEnergyType=acct_gather_energy/carbontest\nAcctGatherNodeFreq=$ENERGY_NODE_FREQ"
+	fi
+	render "$here/slurm.conf.in" "$RUN/etc/slurm-$c.conf" \
+		CLUSTER="$c" NODE="$(node_of "$c")" HOST="$(hostname -s)" RUN="$RUN" \
+		CTLD_PORT="$(ctld_port "$c")" SLURMD_PORT="$(slurmd_port "$c")" \
+		DBD_PORT="$DBD_PORT" ENERGY="$energy" \
+		PLUGINDIR="$dirs:/usr/lib/x86_64-linux-gnu/slurm-wlm"
+}
+
+# acct_gather.conf (beside the slurm.conf files, where every daemon looks)
+# only while the plugin is on: a key no loaded plugin knows is fatal to a
+# daemon that starts.
+write_acct_gather_conf() {
+	local w
+	w=$(energy_watts)
+	if [ -z "$w" ]; then
+		rm -f "$RUN/etc/acct_gather.conf"
+		return 0
+	fi
+	[ -f "$TEST_PLUGINS/acct_gather_energy_carbontest.so" ] ||
+		die "$TEST_PLUGINS/acct_gather_energy_carbontest.so is missing: run 'make test-plugins' first"
+	printf '%s\n' "# acct_gather.conf of the local federation (generated): the test energy plugin." \
+		"EnergyCarbonTestWatts=$w" >"$RUN/etc/acct_gather.conf"
+}
+
 write_configs() {
-	local host c
-	host=$(hostname -s)
+	local c
 	umask 022
 	mkdir -p "$RUN"/{etc,log,pids,run,state,spool,munge,mysql,redis,secrets}
 	chmod 700 "$RUN/secrets"
 	(umask 077 && secret >"$RUN/secrets/db.pass" && secret >"$RUN/secrets/redis.pass")
 
 	for c in "${CLUSTERS[@]}"; do
-		render "$here/slurm.conf.in" "$RUN/etc/slurm-$c.conf" \
-			CLUSTER="$c" NODE="$(node_of "$c")" HOST="$host" RUN="$RUN" \
-			CTLD_PORT="$(ctld_port "$c")" SLURMD_PORT="$(slurmd_port "$c")" \
-			DBD_PORT="$DBD_PORT" \
-			PLUGINDIR="$PLUGINS:/usr/lib/x86_64-linux-gnu/slurm-wlm"
+		write_slurm_conf "$c"
 		mkdir -p "$RUN/state/$c" "$RUN/spool/$(node_of "$c")"
 	done
+	write_acct_gather_conf
 	# slurmdbd (22.05 has no -f) reads slurmdbd.conf from $SLURM_CONF's dir.
 	(umask 077 && render "$here/slurmdbd.conf.in" "$RUN/etc/slurmdbd.conf" \
 		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" \
@@ -415,6 +463,11 @@ cmd_up() {
 	done
 	rm -rf "$RUN"
 	ensure_user
+	mkdir -p "$RUN"
+	if [ -n "${CARBON_FED_ENERGY:-}" ] && [ "$CARBON_FED_ENERGY" != off ]; then
+		check_watts "$CARBON_FED_ENERGY"
+		echo "$((10#$CARBON_FED_ENERGY))" >"$RUN/energy.watts"
+	fi
 	write_configs
 	# Daemons inherit the working directory: their cores land in $RUN.
 	cd "$RUN"
@@ -452,6 +505,70 @@ cmd_restart() {
 		restart_ctld "$c"
 		sync_federation
 	done
+}
+
+# slurmd's log lines of the test energy plugin (state: loaded or unloaded).
+energy_log_count() { # CLUSTER STATE
+	grep -c "acct_gather_energy/carbontest: $2" "$RUN/log/slurmd-$(node_of "$1").log" || true
+}
+
+# Has CLUSTER's slurmd the plugin loaded now (its last such line)?
+energy_loaded_now() {
+	grep -E "acct_gather_energy/carbontest: (loaded|unloaded)" \
+		"$RUN/log/slurmd-$(node_of "$1").log" 2>/dev/null | tail -n 1 | grep -q ': loaded'
+}
+
+# energy W|off: the test energy plugin on (at W watts) or off on every
+# cluster, in the running federation.  `scontrol reconfigure` makes each
+# slurmctld re-read slurm.conf (AcctGatherNodeFreq) and each slurmd reload
+# its energy plugin with acct_gather.conf; a restart would cost a federation
+# resync.  The controllers keep the plugin they loaded at start: they only
+# ask the nodes, and read acct_gather.conf again only at their next start,
+# when slurm.conf and acct_gather.conf agree again.
+cmd_energy() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	local w=${1:-} c state before=()
+	[ -n "$w" ] || die "energy: give W (watts, 1 to 1000000) or off"
+	for c in "${CLUSTERS[@]}"; do
+		alive "slurmctld-$c" || die "slurmctld $c is not running: '$0 up' first"
+	done
+	if [ "$w" = off ]; then
+		if [ -z "$(energy_watts)" ]; then
+			log "energy: already none"
+			return 0
+		fi
+		rm -f "$RUN/energy.watts"
+		state=unloaded
+	else
+		check_watts "$w"
+		[ -f "$TEST_PLUGINS/acct_gather_energy_carbontest.so" ] ||
+			die "$TEST_PLUGINS/acct_gather_energy_carbontest.so is missing: run 'make test-plugins' first"
+		w=$((10#$w))
+		echo "$w" >"$RUN/energy.watts"
+		state="loaded, constant $w W"
+	fi
+	for c in "${CLUSTERS[@]}"; do
+		write_slurm_conf "$c"
+		before+=("$(energy_log_count "$c" "$state")")
+	done
+	write_acct_gather_conf
+	local i
+	for i in "${!CLUSTERS[@]}"; do
+		c=${CLUSTERS[$i]}
+		# Off where it never loaded (a failed `energy W`): nothing to unload.
+		if [ "$state" = unloaded ] && ! energy_loaded_now "$c"; then
+			before[i]=-1
+		fi
+		as_cluster "$c" scontrol reconfigure || die "scontrol reconfigure failed at $c"
+		[ "${before[$i]}" = -1 ] && continue
+		wait_for "slurmd $c: energy plugin $state" 60 \
+			energy_state_reached "$c" "$state" "${before[$i]}" ||
+			die "slurmd $c did not reload its energy plugin; see $RUN/log/slurmd-$(node_of "$c").log"
+	done
+	log "energy: acct_gather_energy/carbontest $state on ${CLUSTERS[*]}"
+}
+energy_state_reached() { # CLUSTER STATE COUNT-BEFORE
+	[ "$(energy_log_count "$1" "$2")" -gt "$3" ]
 }
 
 port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
@@ -546,6 +663,7 @@ restart)
 	shift
 	cmd_restart "$@"
 	;;
+energy) cmd_energy "${2:-}" ;;
 *)
 	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 	exit 2

@@ -59,6 +59,12 @@ wait_log() {
 	return 1
 }
 
+# fed_energy W|off: the test-only energy plugin acct_gather_energy/carbontest
+# at a constant W watts on every cluster, or none (federation.sh energy; a
+# reconfigure, no restart).  A file that turns it on turns it off again in
+# teardown_file: the other files run the model path, with no energy plugin.
+fed_energy() { "$CARBON_TOP/cluster-configs/local/federation.sh" energy "$1"; }
+
 # put_record.py writes signed records straight into the federation's Redis.
 PUT="$BATS_TEST_DIRNAME/put_record.py"
 
