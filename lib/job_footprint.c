@@ -133,7 +133,9 @@ int carbon_job_footprint_compute(const struct carbon_finished_job *j,
 	if (rc)
 		return rc;
 	f.quality = quality_of(ran, f.fp.used_fallback);
-	f.moved = j->origin != j->ran_at;
+	/* Run at a sibling by the federation's own choice is not the plan's
+	 * doing: its counterfactual is what happened. */
+	f.moved = j->moved && j->origin != j->ran_at;
 	f.deferred = j->deferred;
 	f.fp.has_counterfactual = true;
 	f.fp.counterfactual_g = f.fp.g_co2e;

@@ -5,8 +5,9 @@
 #
 # carbon-cached replays the shipped 2023 grid traces (Spain, Norway,
 # California) into Redis; job_submit/carbon places each job and records its
-# decision in AdminComment, which the summary at the end reads back from
-# sacct.  Per-job measured emissions come with the SPANK accounting work.
+# decision in AdminComment; when a job ends, slurmctld/carbon on the cluster
+# that ran it adds its footprint (energy, gCO2e over the real run, what running
+# at once at its origin would have emitted).  Both are read back from sacct.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fed=$top/cluster-configs/local/federation.sh
@@ -23,16 +24,26 @@ echo "== Submitting as $CARBON_FED_USER at cluster cal"
 ids=()
 submit() {
 	local out
-	out=$(as_user sbatch --parsable "$@")
+	local shown=("${@:1:$#-2}") # the options; every job runs "$busy"
+	local said=$top/build/demo-sbatch.err
+	out=$(as_user sbatch --parsable "$@" 2>"$said") || {
+		cat "$said" >&2
+		return 1
+	}
 	ids+=("${out%%;*}")
-	printf '  %-58s -> job %s\n' "sbatch $*" "$out"
+	printf '  %-66s -> job %s\n' "sbatch ${shown[*]} --wrap ..." "$out"
+	# What sbatch told the user (the plan's line, when it moved or deferred)
+	sed 's/^/      /' "$said"
 }
-submit -J critical-at-cal -t 10 --carbon-urgency=critical --wrap 'sleep 2'
-submit -J flexible-24h -t 60 --carbon-urgency=flexible --carbon-max-delay=24h --wrap 'sleep 2'
-submit -J flexible-cal-only -M cal -t 60 --carbon-urgency=flexible --wrap 'sleep 2'
-submit -J normal -t 10 --wrap 'sleep 2'
-submit -J tight-deadline -t 10 --carbon-deadline=now+15minutes --wrap 'sleep 2'
-submit -J at-es-only -M es -t 10 --wrap 'sleep 1'
+# Each job keeps one core busy for a few seconds: the power model prices CPU use.
+busy="timeout 4 sh -c 'while :; do :; done'; true"
+submit -J critical-at-cal -t 10 --carbon-urgency=critical --wrap "$busy"
+submit -J flexible-24h -t 60 --carbon-urgency=flexible --carbon-max-delay=24h --wrap "$busy"
+submit -J flexible-cal-only -M cal -t 60 --carbon-urgency=flexible --wrap "$busy"
+submit -J normal -t 10 --wrap "$busy"
+submit -J tight-deadline -t 10 --carbon-deadline=now+15minutes --wrap "$busy"
+submit -J at-es-only -M es -t 10 --wrap "$busy"
+
 
 echo
 echo "== squeue --federation"
@@ -96,6 +107,49 @@ print("gCO2e: expected where the job ran, or where the plan puts it; now: at onc
 if tot_now > 0:
     print("total: %.2f gCO2e against %.2f if every job ran at once at its origin (%.0f%% less)"
           % (tot_exp, tot_now, 100 * (tot_now - tot_exp) / tot_now))
+'
+
+# The footprint of each finished job: slurmctld/carbon on the cluster that ran
+# it writes it within FootprintInterval (10 s here) of the job's end.
+printf '\n== waiting for the footprints of the finished jobs'
+for id in "${ids[@]}"; do
+	for _ in $(seq 1 60); do
+		rows=$(sacct -L -X -n -P -j "$id" -o State,AdminComment 2>/dev/null || true)
+		grep -qE '^(COMPLETED|FAILED|CANCELLED|TIMEOUT)' <<<"$rows" || break
+		grep -q '"carbon_fp"' <<<"$rows" && break
+		printf '.'
+		sleep 1
+	done
+done
+echo
+echo
+echo "== each finished job's footprint (sacct -L -o AdminComment, member carbon_fp)"
+sacct -L -X -n -P -j "$(IFS=,; echo "${ids[*]}")" -o JobName,Cluster,State,Elapsed,AdminComment |
+	python3 -c '
+import json, sys
+rows = []
+for line in sys.stdin:
+    name, cluster, state, elapsed, comment = line.rstrip("\n").split("|", 4)
+    try:
+        fp = json.loads(comment)["carbon_fp"]
+    except (ValueError, KeyError):
+        continue
+    if fp.get("ran"):
+        rows.append((name, cluster, elapsed, fp))
+print("%-18s %-4s %-8s %-14s %10s %9s %6s %-8s %-9s %9s %9s" %
+      ("job", "ran", "elapsed", "energy", "kWh", "gCO2e", "g/kWh", "quality",
+       "plan", "at once", "saved"))
+tot = [0.0, 0.0, 0.0, 0.0]
+for name, cluster, elapsed, fp in rows:
+    print("%-18s %-4s %-8s %-14s %10.7f %9.5f %6.1f %-8s %-9s %9.5f %9.5f" %
+          (name, fp["on"], elapsed, fp["e"], fp["kwh"], fp["g"], fp["ci"],
+           fp["q"], fp["plan"], fp["cf_g"], fp["saved_g"]))
+    for i, k in enumerate(("kwh", "g", "cf_g", "saved_g")):
+        tot[i] += fp[k]
+print("%d finished jobs: %.7f kWh, %.5f gCO2e; %.5f g had each run at once at its origin, %.5f g saved"
+      % (len(rows), tot[0], tot[1], tot[2], tot[3]))
+print("energy: measured by Slurm, or the power model (CPU use, memory, GPUs, x PUE);")
+print("gCO2e over the real run on the zone that ran it; at once: the same energy at its origin at submission")
 '
 echo
 echo "The federation keeps running. Stop it with: make demo-stop"

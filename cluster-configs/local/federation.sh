@@ -416,18 +416,25 @@ restart_ctld() {
 
 # sync_federation: wait until the federation is synced; restart a
 # controller that does not sync (22.05 may not sync one that saw the
-# federation appear, or a peer restart, while a peer was still connecting),
-# up to three rounds.
+# federation appear, or a peer restart, while a peer was still connecting).
+# The restarts go one at a time, each given time to sync before the next: a
+# controller restarted while its peer is itself restarting may not sync
+# either.  The last round restarts every controller.
 sync_federation() {
-	local c attempt
-	for attempt in 1 2 3; do
+	local c attempt todo
+	for attempt in 1 2 3 4; do
 		wait_for "every controller to sync every sibling" 30 stably_synced &&
 			return 0
-		[ "$attempt" = 3 ] && break
+		[ "$attempt" = 4 ] && break
+		todo=()
 		for c in "${CLUSTERS[@]}"; do
-			fed_synced_at "$c" && continue
+			fed_synced_at "$c" || todo+=("$c")
+		done
+		[ "$attempt" = 3 ] || [ ${#todo[@]} = 0 ] && todo=("${CLUSTERS[@]}")
+		for c in "${todo[@]}"; do
 			log "restarting slurmctld $c, which did not sync (attempt $attempt)"
 			restart_ctld "$c"
+			wait_for "slurmctld $c to sync" 20 fed_synced_at "$c" || true
 		done
 	done
 	die "the federation did not sync; see $RUN/log/slurmctld-*.log"

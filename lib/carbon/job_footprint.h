@@ -76,6 +76,7 @@ struct carbon_finished_job {
 	size_t ran_at;	    /* cluster index where it ran */
 	size_t origin;	    /* cluster index where it was submitted */
 	bool deferred;	    /* the plan deferred it (carbon_job_deferred) */
+	bool moved;	    /* the plan chose ran_at, away from its origin */
 };
 
 struct carbon_job_footprint {

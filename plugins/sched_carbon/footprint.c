@@ -300,9 +300,13 @@ static int write_row(const slurmdb_job_rec_t *j, const char *merged)
 	return n == 1 ? 0 : -1;
 }
 
-/* What row j says of the run, before any lock (usage may ask for nodes). */
+/*
+ * What row j says of the run, before any lock (usage may ask for nodes);
+ * plan_at: the cluster the decision chose ("" without one), which tells a
+ * job the plan moved from one the federation ran at a sibling by itself.
+ */
 static void facts_of(struct pass *p, slurmdb_job_rec_t *j,
-		     struct carbon_finished_job *f)
+		     struct carbon_finished_job *f, char *plan_at, size_t len)
 {
 	struct carbon_decision_record d;
 	bool has_record =
@@ -317,6 +321,7 @@ static void facts_of(struct pass *p, slurmdb_job_rec_t *j,
 	f->origin = (size_t)origin_of(p, j->jobid);
 	f->deferred = carbon_job_deferred(has_record, has_record && d.deferred,
 					  j->submit, j->eligible);
+	snprintf(plan_at, len, "%s", has_record ? d.at : "");
 	if (f->ran)
 		usage_of(p, j, f);
 }
@@ -348,15 +353,18 @@ static void record_row(struct pass *p, struct carbon_ctld *c,
 {
 	char member[CARBON_JOB_FOOTPRINT_TEXT_MAX];
 	char merged[CARBON_ADMIN_COMMENT_MAX + 1];
+	char plan_at[sizeof(((struct carbon_decision_record *)0)->at)];
 	struct carbon_finished_job f;
 	int rc;
 
 	if (j->admin_comment && strstr(j->admin_comment, "\"carbon_fp\":{"))
 		return;
-	facts_of(p, j, &f);
+	facts_of(p, j, &f, plan_at, sizeof(plan_at));
 	carbon_ctld_read_lock(c);
 	if (c->snap)
 		carbon_snapshot_read_lock(c->snap);
+	f.moved = plan_at[0] &&
+		  carbon_ctld_cluster_index(c, plan_at) == (int)f.ran_at;
 	rc = carbon_ctld_enabled(c)
 		     ? member_of(c, &f, j->jobid, member, sizeof(member))
 		     : -1;

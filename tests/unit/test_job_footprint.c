@@ -190,6 +190,7 @@ static void test_moved_and_deferred(void **state)
 	j.start = T0 + H;
 	j.end = T0 + 2 * H;
 	j.ran_at = 1;
+	j.moved = true;
 	j.deferred = true;
 	compute(*state, &j, &f);
 	/* 0.018 kWh x 40 = 0.72 g; at es from submission for 1 h: x 300 =
@@ -201,6 +202,21 @@ static void test_moved_and_deferred(void **state)
 	assert_float_equal(f.fp.savings_pct, 86.6666667, 1e-5);
 }
 
+static void test_sibling_not_the_plan(void **state)
+{
+	struct carbon_finished_job j = job_at_es();
+	struct carbon_job_footprint f;
+
+	/* run at cal by the federation (the plan left every cluster open):
+	 * priced where it ran, but no saving or loss is the plan's */
+	j.ran_at = 2;
+	compute(*state, &j, &f);
+	assert_false(f.moved || f.deferred);
+	assert_float_equal(f.fp.g_co2e, 9.0, EPS);
+	assert_float_equal(f.fp.counterfactual_g, 9.0, EPS);
+	assert_float_equal(f.fp.savings_g, 0.0, EPS);
+}
+
 static void test_plan_lost(void **state)
 {
 	struct carbon_finished_job j = job_at_es();
@@ -209,6 +225,7 @@ static void test_plan_lost(void **state)
 	/* moved from es (200 at T0) to cal, priced at its fallback 500:
 	 * 9 g against 3.6 g, a loss reported as it is */
 	j.ran_at = 2;
+	j.moved = true;
 	compute(*state, &j, &f);
 	assert_true(f.moved && !f.deferred);
 	assert_float_equal(f.fp.g_co2e, 9.0, EPS);
@@ -230,6 +247,7 @@ static void test_quality_labels(void **state)
 	assert_int_equal(f.fp.fallback_s, H);
 	/* a moved job whose origin is stale is stale as a whole */
 	j.ran_at = 1;
+	j.moved = true;
 	fx->c[0].stale = true;
 	compute(fx, &j, &f);
 	assert_int_equal(f.quality, CARBON_DATA_STALE);
@@ -275,6 +293,7 @@ static void test_record_round_trip(void **state)
 	j.start = T0 + H;
 	j.end = T0 + 2 * H;
 	j.ran_at = 1;
+	j.moved = true;
 	j.deferred = true;
 	compute(*state, &j, &f);
 	assert_int_equal(
@@ -416,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_measured_only_alone),
 		cmocka_unit_test(test_model_gpus_and_use),
 		cmocka_unit_test(test_moved_and_deferred),
+		cmocka_unit_test(test_sibling_not_the_plan),
 		cmocka_unit_test(test_plan_lost),
 		cmocka_unit_test(test_quality_labels),
 		cmocka_unit_test(test_never_ran),
