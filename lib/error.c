@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "carbon/error.h"
@@ -50,8 +51,9 @@ int carbon_error_set(char *err, size_t errlen, int code, const char *fmt, ...)
 	return code;
 }
 
-int carbon_error_check_value(const char *name, const char *value,
-			     const char *forms, char *err, size_t errlen)
+int carbon_error_check_text(const char *name, const char *value, size_t max,
+			    bool utf8, const char *forms, char *err,
+			    size_t errlen)
 {
 	size_t len;
 
@@ -60,26 +62,33 @@ int carbon_error_check_value(const char *name, const char *value,
 	if (!value)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s: no value given", name);
-	len = strnlen(value, CARBON_VALUE_MAX + 1);
+	len = strnlen(value, max + 1);
 	if (len == 0)
 		return carbon_error_set(err, errlen, CARBON_EINVAL,
 					"%s: empty value; %s", name,
 					forms ? forms : "a value is required");
-	if (len > CARBON_VALUE_MAX)
+	if (len > max)
 		return carbon_error_set(err, errlen, CARBON_ETOOLONG,
-					"%s: value longer than %d characters",
-					name, CARBON_VALUE_MAX);
+					"%s: value longer than %zu characters",
+					name, max);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)value[i];
 
-		if (c < 0x20 || c > 0x7e)
+		if (c < 0x20 || c == 0x7f || (c > 0x7f && !utf8))
 			return carbon_error_set(
 				err, errlen, CARBON_EINVAL,
-				"%s: value contains a control or non-ASCII "
-				"character (byte %zu)",
-				name, i + 1);
+				"%s: value contains a control%s character "
+				"(byte %zu)",
+				name, utf8 ? "" : " or non-ASCII", i + 1);
 	}
 	return 0;
+}
+
+int carbon_error_check_value(const char *name, const char *value,
+			     const char *forms, char *err, size_t errlen)
+{
+	return carbon_error_check_text(name, value, CARBON_VALUE_MAX, false,
+				       forms, err, errlen);
 }
 
 const char *carbon_error_shown(const char *s, size_t len, char *buf, size_t cap)

@@ -13,6 +13,7 @@
 #ifndef CARBON_ERROR_H
 #define CARBON_ERROR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CARBON_MUST_CHECK   __attribute__((warn_unused_result))
@@ -66,6 +67,15 @@ int carbon_error_set(char *err, size_t errlen, int code, const char *fmt, ...)
 int carbon_error_check_value(const char *name, const char *value,
 			     const char *forms, char *err,
 			     size_t errlen) CARBON_MUST_CHECK;
+
+/*
+ * The same checks with a caller's longest length (max bytes), for values
+ * such as paths and image names; utf8: bytes above 0x7f are allowed (not
+ * checked for valid UTF-8), control bytes never are.
+ */
+int carbon_error_check_text(const char *name, const char *value, size_t max,
+			    bool utf8, const char *forms, char *err,
+			    size_t errlen) CARBON_MUST_CHECK;
 
 /*
  * A printable copy of the len bytes at s, for quoting input that was not
