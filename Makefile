@@ -71,6 +71,8 @@ ADAPTERS     := $(B)/adapters/libadapters.a
 PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
 PROGRAMS :=
+# the first process of every container task (spank/container_init.c)
+LIBEXEC := $(B)/libexec/carbon-container-init
 ifneq ($(wildcard tools/carbon-sim/carbon-sim.h),)
 PROGRAMS += $(B)/bin/carbon-sim
 endif
@@ -118,7 +120,7 @@ SOURCES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h'
 	demo-stop install check-layering check-exports format format-check \
 	coverage clean distclean help bench-carbon bench-submit
 
-all: $(PLUGINS) $(PROGRAMS) $(DATA)
+all: $(PLUGINS) $(PROGRAMS) $(LIBEXEC) $(DATA)
 
 data: $(DATA)
 
@@ -232,6 +234,13 @@ $(B)/tests/plugins/acct_gather_energy_carbontest.so: \
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Itests/energy $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
 		-o $@ $< $(ENERGYTEST_SRCS) $(LIBCARBON)
+
+# ---- container tasks: the first process of each (spank/container_init.c) --
+# Static: it runs inside any image, whatever libc the image has or lacks.
+$(B)/libexec/carbon-container-init: spank/container_init.c
+	@mkdir -p $(@D)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)
@@ -446,7 +455,7 @@ $(B)/lib $(B)/sim $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/
 
 # `clean` keeps the configured Slurm tree (slow to make); `distclean` does not.
 clean:
-	rm -rf $(B)/lib $(B)/sim $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench $(B)/data
+	rm -rf $(B)/lib $(B)/sim $(B)/adapters $(B)/cache $(B)/plugins $(B)/bin $(B)/libexec $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench $(B)/data
 
 distclean:
 	rm -rf $(B)

@@ -31,6 +31,9 @@ pkgs=(
 	time
 	# make test-fresh: a bare Debian 12 root to prove this list complete
 	debootstrap
+	# container tasks: fetch, unpack and run OCI images rootless; the
+	# tests build their image offline from busybox-static
+	runc skopeo umoci busybox-static
 	# carbon-cached's integration tests: a real Prometheus scrapes
 	# /metrics, a small fake provider server, HMAC checks, HTTP probes
 	prometheus python3 openssl curl
