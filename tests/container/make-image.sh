@@ -4,7 +4,8 @@
 # image as OUT/busybox.oci.tar and OUT/busybox.docker.tar.  No registry, no
 # Docker: what a test needs to run container jobs on a machine without
 # network.  The image holds busybox's applets, a passwd with root and
-# nobody, a setuid-root copy of busybox (/suid/busybox) (a task must not gain privileges with
+# nobody, a setuid-root copy of busybox at /suid/busybox (a task must not
+# gain privileges with
 # it) and the environment CARBON_IMAGE_VAR=from-image.
 set -euo pipefail
 out=${1:?usage: make-image.sh OUT}
@@ -13,17 +14,18 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-(cd "$work" && apt-get download busybox-static >/dev/null 2>&1) ||
-	cp /var/cache/apt/archives/busybox-static_*.deb "$work/" 2>/dev/null ||
-	{ echo "make-image.sh: cannot get busybox-static's .deb" >&2; exit 1; }
-dpkg -x "$work"/busybox-static_*.deb "$work/pkg"
+# busybox-static's binary (build-aux/deps.sh installs it): static, so it
+# runs in an image with no libc.
+bb=/bin/busybox
+[ -x "$bb" ] && ! ldd "$bb" >/dev/null 2>&1 ||
+	{ echo "make-image.sh: $bb is not busybox-static's binary" >&2; exit 1; }
 
 umoci init --layout "$work/layout"
 umoci new --image "$work/layout:test"
 umoci unpack --rootless --image "$work/layout:test" "$work/bundle" >/dev/null
 root=$work/bundle/rootfs
 mkdir -p "$root"/{bin,etc,tmp,work,proc,sys,dev}
-cp "$work/pkg/bin/busybox" "$root/bin/busybox"
+cp "$bb" "$root/bin/busybox"
 for a in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
