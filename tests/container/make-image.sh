@@ -5,8 +5,7 @@
 # Docker: what a test needs to run container jobs on a machine without
 # network.  The image holds busybox's applets, a passwd with root and
 # nobody, a setuid-root copy of busybox at /suid/busybox (a task must not
-# gain privileges with
-# it) and the environment CARBON_IMAGE_VAR=from-image.
+# gain privileges with it) and the environment CARBON_IMAGE_VAR=from-image.
 set -euo pipefail
 out=${1:?usage: make-image.sh OUT}
 mkdir -p "$out"
