@@ -72,7 +72,7 @@ PLUGINS := $(B)/plugins/job_submit_carbon.so $(B)/plugins/slurmctld_carbon.so \
 	   $(B)/plugins/spank_carbon.so
 PROGRAMS :=
 # the first process of every container task (spank/container_init.c)
-LIBEXEC := $(B)/libexec/carbon-container-init
+LIBEXEC := $(B)/libexec/carbon-container-init $(B)/libexec/carbon-container
 ifneq ($(wildcard tools/carbon-sim/carbon-sim.h),)
 PROGRAMS += $(B)/bin/carbon-sim
 endif
@@ -241,6 +241,14 @@ $(B)/libexec/carbon-container-init: spank/container_init.c
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# One container task: image cache, bundle, runtime (spank/container/).
+CONTAINER_SRCS := $(wildcard spank/container/*.c)
+$(B)/libexec/carbon-container: $(CONTAINER_SRCS) spank/container/container.h $(LIBCARBON)
+	@mkdir -p $(@D)
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) $(shell pkg-config --cflags json-c) -o $@ \
+		$(CONTAINER_SRCS) $(LIBCARBON) $(shell pkg-config --libs json-c)
 
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
 CARBON_SIM_SRCS := $(wildcard tools/carbon-sim/*.c)

@@ -1,89 +1,62 @@
 #!/usr/bin/env bats
-# The container runtime path the SPANK plugin is to take (issue 13), on this
-# machine's real runc, skopeo and umoci, as the unprivileged test user:
-# fetch an image (built offline) into a per-user cache, unpack it rootless,
-# run a task through carbon-container-init.  What it must show: the task is
-# the job's user inside (not root), with no capability and no_new_privs, a
-# read-only root, files it writes on a mount owned by the user on the host,
-# the exit code through, and a setuid-root binary that gains nothing.
-# The bundle's config.json is edited here with python3; the plugin will do
-# it in C (json-c).
+# Container tasks on this machine's real runc, skopeo and umoci, as the
+# unprivileged test user, through carbon-container (spank/container/), the
+# program the SPANK plugin is to exec for each task (issue 13): the image
+# (built offline) is fetched into the user's cache once per digest and
+# unpacked rootless; the task runs through carbon-container-init.  What it
+# must show: the task is the job's user inside (not root), with no
+# capability and no_new_privs, a read-only root, files it writes on a mount
+# owned by the user on the host, the exit code through, a setuid-root
+# binary that gains nothing, the environment in its order, mounts, and four
+# concurrent cold starts that fetch once.
 
 load helpers
 
 setup_file() {
-	export CT_DIR
+	export CT_DIR CT_IMAGE
 	CT_DIR=$(mktemp -d /tmp/carbon-ct.XXXXXX)
 	chmod 755 "$CT_DIR"
 	"$CARBON_TOP/tests/container/make-image.sh" "$CT_DIR/img" >/dev/null
 	chmod -R a+rX "$CT_DIR/img"
-	mkdir -p "$CT_DIR/user"
-	chown "$CARBON_FED_USER" "$CT_DIR/user"
-	as_user skopeo copy --quiet "oci:$CT_DIR/img/layout:test" \
-		"oci:$CT_DIR/user/cache:img"
-	as_user umoci unpack --rootless --image "$CT_DIR/user/cache:img" \
-		"$CT_DIR/user/bundle" >/dev/null
+	CT_IMAGE=oci:$CT_DIR/img/layout:test
+	mkdir -p "$CT_DIR/user/work" "$CT_DIR/bin"
+	chown -R "$CARBON_FED_USER" "$CT_DIR/user"
+	# skopeo as the tests see it: the real one, each fetch counted
+	printf '#!/bin/sh\n[ "$1" = copy ] && echo "$*" >>%s/user/fetches\nexec /usr/bin/skopeo "$@"\n' \
+		"$CT_DIR" >"$CT_DIR/bin/skopeo"
+	chmod 755 "$CT_DIR/bin/skopeo"
 }
 
 teardown_file() {
 	rm -rf "$CT_DIR"
 }
 
-# ct_run [--remap-root] CMD...: the task CMD in the image, as the test user;
-# sets $output (stdout and stderr) and $status like bats' run.
+# ct_run [OPTIONS] IMAGE -- CMD...: carbon-container run as the test user,
+# from $CT_DIR/user/work, its cache in $CT_DIR/user/cache; sets $output
+# (stdout and stderr), $lines and $status like bats' run.
 ct_run() {
-	local uid gid inner_uid inner_gid id=ct$$-$RANDOM
-	uid=$(id -u "$CARBON_FED_USER")
-	gid=$(id -g "$CARBON_FED_USER")
-	inner_uid=$uid inner_gid=$gid
-	if [ "$1" = --remap-root ]; then
-		inner_uid=0 inner_gid=0
-		shift
-	fi
-	mkdir -p "$CT_DIR/user/$id" "$CT_DIR/user/work"
-	chown "$CARBON_FED_USER" "$CT_DIR/user/$id" "$CT_DIR/user/work"
-	python3 - "$CT_DIR" "$id" "$uid" "$gid" "$inner_uid" "$inner_gid" \
-		"$CARBON_TOP/build/libexec/carbon-container-init" "$@" <<'EOF'
-import json, sys
-d, rid, uid, gid, iu, ig, init = sys.argv[1:8]
-args = sys.argv[8:]
-c = json.load(open(d + "/user/bundle/config.json"))
-p = c["process"]
-p["terminal"] = False
-p["user"] = {"uid": 0, "gid": 0}
-p["args"] = ["/.carbon/init", iu, ig, "--"] + args
-p["cwd"] = "/work"
-p.pop("rlimits", None)
-# one capability, in the container's namespace only, for the init to map
-# the job's user; dropped before the task runs
-p["capabilities"] = {k: ["CAP_SETFCAP"] for k in ("bounding", "effective", "permitted")}
-p["noNewPrivileges"] = True
-c["root"] = {"path": d + "/user/bundle/rootfs", "readonly": True}
-c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": int(uid), "size": 1}]
-c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": int(gid), "size": 1}]
-c["mounts"] += [
-    {"destination": "/.carbon/init", "type": "bind", "source": init,
-     "options": ["bind", "ro", "nosuid", "nodev"]},
-    {"destination": "/work", "type": "bind", "source": d + "/user/work",
-     "options": ["rbind", "rw", "nosuid", "nodev"]},
-]
-json.dump(c, open("%s/user/%s/config.json" % (d, rid), "w"))
-EOF
+	local state=$CT_DIR/user/state-$BASHPID-$RANDOM
 	status=0
-	output=$(as_user runc --root "$CT_DIR/user/state" run \
-		--bundle "$CT_DIR/user/$id" "$id" 2>&1) || status=$?
+	output=$(cd "$CT_DIR/user/work" && runuser -u "$CARBON_FED_USER" -- \
+		env PATH="$CT_DIR/bin:$PATH" SLURM_JOB_ID=42 HOME="$CT_DIR/user" \
+		"$CARBON_TOP/build/libexec/carbon-container" run \
+		--cache "$CT_DIR/user/cache" --state "$state" \
+		--init "$CARBON_TOP/build/libexec/carbon-container-init" \
+		"$@" 2>&1) || status=$?
+	mapfile -t lines <<<"$output"
 	# runc run removes its container when the task ends: no state left
-	[ -z "$(ls -A "$CT_DIR/user/state" 2>/dev/null)" ]
+	[ -z "$(ls -A "$state/runtime" 2>/dev/null)" ]
+	rm -rf "$state"
 }
 
 @test "container task: the job's user inside, not root" {
-	ct_run /bin/id -u
+	ct_run "$CT_IMAGE" -- /bin/id -u
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(id -u "$CARBON_FED_USER")" ]
 }
 
 @test "container task: no capability, no_new_privs, read-only root" {
-	ct_run /bin/sh -c 'grep -E "^(CapEff|CapPrm|NoNewPrivs)" /proc/self/status; touch /x 2>&1; true'
+	ct_run "$CT_IMAGE" -- /bin/sh -c 'grep -E "^(CapEff|CapPrm|NoNewPrivs)" /proc/self/status; touch /x 2>&1; true'
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"CapPrm:	0000000000000000"* ]]
 	[[ "$output" == *"CapEff:	0000000000000000"* ]]
@@ -92,33 +65,81 @@ EOF
 }
 
 @test "container task: the exit code comes through; the image's env is set" {
-	ct_run /bin/sh -c 'echo "$CARBON_IMAGE_VAR"; exit 7'
+	ct_run "$CT_IMAGE" -- /bin/sh -c 'echo "$CARBON_IMAGE_VAR"; exit 7'
 	[ "$status" -eq 7 ]
 	[ "$output" = from-image ]
 }
 
 @test "container task: a file written on a mount belongs to the user" {
-	ct_run /bin/sh -c 'echo hi > /work/out'
+	ct_run "$CT_IMAGE" -- /bin/sh -c 'echo hi > out; pwd'
 	[ "$status" -eq 0 ]
+	[ "$output" = "$CT_DIR/user/work" ]
 	[ "$(stat -c %u "$CT_DIR/user/work/out")" = "$(id -u "$CARBON_FED_USER")" ]
 }
 
 @test "container task: a setuid-root binary gains nothing" {
-	[ -u "$CT_DIR/user/bundle/rootfs/suid/busybox" ]
-	ct_run /suid/busybox id -u
+	[ -u "$(echo "$CT_DIR"/user/cache/sha256-*/bundle/rootfs/suid/busybox)" ]
+	ct_run "$CT_IMAGE" -- /suid/busybox id -u
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(id -u "$CARBON_FED_USER")" ]
 }
 
 @test "container task: --remap-root makes the user root inside, still powerless" {
-	ct_run --remap-root /bin/sh -c 'id -u; grep ^CapEff /proc/self/status'
+	ct_run --remap-root "$CT_IMAGE" -- /bin/sh -c 'id -u; grep ^CapEff /proc/self/status'
 	[ "$status" -eq 0 ]
 	[[ "$output" == "0"* ]]
 	[[ "$output" == *"CapEff:	0000000000000000"* ]]
 }
 
 @test "container task: a missing program fails with the init's message" {
-	ct_run /no/such/program
+	ct_run "$CT_IMAGE" -- /no/such/program
 	[ "$status" -eq 127 ]
 	[[ "$output" == *"carbon-container-init: cannot run /no/such/program"* ]]
+}
+
+@test "container task: image env, then --env, then the task's SLURM_*" {
+	ct_run --env CARBON_IMAGE_VAR=from-option,PATH,NEW=1,SLURM_JOB_ID=7 \
+		"$CT_IMAGE" -- /bin/sh -c 'echo "$CARBON_IMAGE_VAR $NEW $SLURM_JOB_ID"; echo "$PATH"'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from-option 1 42" ]
+	[ "${lines[1]}" = "$CT_DIR/bin:$PATH" ] # PATH alone: the task's value
+}
+
+@test "container task: mounts read-only and read-write; --workdir" {
+	mkdir -p "$CT_DIR/user/ro" "$CT_DIR/user/rw"
+	echo data >"$CT_DIR/user/ro/in"
+	chown -R "$CARBON_FED_USER" "$CT_DIR/user/ro" "$CT_DIR/user/rw"
+	ct_run --mounts "$CT_DIR/user/ro:/in:ro,$CT_DIR/user/rw:/out" --workdir /out \
+		"$CT_IMAGE" -- /bin/sh -c 'cat /in/in; (echo x > /in/new) 2>/dev/null || echo refused; echo y > made; pwd'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'data\nrefused\n/out')" ]
+	[ "$(cat "$CT_DIR/user/rw/made")" = y ]
+	[ ! -e "$CT_DIR/user/ro/new" ]
+}
+
+@test "container task: four concurrent cold starts fetch the image once" {
+	# docker-archive: another manifest, so another digest than the layout
+	local img=docker-archive:$CT_DIR/img/busybox.docker.tar pids=() i
+	rm -f "$CT_DIR/user/fetches"
+	for i in 1 2 3 4; do
+		(
+			ct_run "$img" -- /bin/sh -c "echo task$i"
+			echo "$output $status" >"$CT_DIR/out$i"
+		) &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	for i in 1 2 3 4; do
+		[ "$(cat "$CT_DIR/out$i")" = "task$i 0" ]
+	done
+	[ "$(grep -c "busybox.docker.tar" "$CT_DIR/user/fetches")" = 1 ]
+}
+
+@test "container task: a missing image fails before the task, saying so" {
+	ct_run "oci:$CT_DIR/img/no-such-layout:test" -- /bin/true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"carbon-container: cannot find image oci:$CT_DIR/img/no-such-layout:test"* ]]
+	ct_run "Bad:Name" -- /bin/true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *'image: "Bad:Name" is not an image reference (names are lowercase)'* ]]
 }
