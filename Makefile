@@ -209,7 +209,7 @@ $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 
 # SPANK needs only <slurm/spank.h> from libslurm-dev.  spank_carbon.c is the
 # dispatcher; the other sources are one per Slurm context.
-SPANK_SRCS := spank/client.c
+SPANK_SRCS := spank/client.c spank/container_opts.c spank/task.c
 
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
 		$(SPANK_SRCS) $(wildcard spank/*.h) $(ADAPTERS) $(LIBCARBON) | $(B)/plugins

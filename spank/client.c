@@ -151,7 +151,7 @@ struct spank_option *carbon_spank_client_options(void)
 	return options;
 }
 
-static const char *env_prefix(void)
+const char *carbon_spank_env_prefix(void)
 {
 	if (!strcmp(program_invocation_short_name, "sbatch"))
 		return "SBATCH_";
@@ -169,7 +169,7 @@ static const char *env_prefix(void)
  */
 static int read_environment(void)
 {
-	const char *prefix = env_prefix();
+	const char *prefix = carbon_spank_env_prefix();
 
 	for (int i = 0; i < OPT_COUNT; i++) {
 		char name[64], err[512], out[VALUE_MAX + 1];

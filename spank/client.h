@@ -25,4 +25,8 @@ struct spank_option *carbon_spank_client_options(void);
  */
 int carbon_spank_client_post_opt(spank_t sp);
 
+/* "SBATCH_", "SALLOC_" or "SLURM_": the prefix of the environment
+ * variables the options may come from, after Slurm's own. */
+const char *carbon_spank_env_prefix(void);
+
 #endif

@@ -9,10 +9,9 @@
  *              the --carbon-* options, their checks and their hand-off to
  *              slurmctld.
  *
- * Hooks for what comes next, each a new file and a new entry point here
- * (and in exports.map):
- *   task.c     slurmstepd (S_CTX_REMOTE), slurm_spank_user_init and
- *              slurm_spank_task_init: running a container job's tasks.
+ *   container_opts.c  the --container-* options, in every context.
+ *   task.c     slurmstepd (S_CTX_REMOTE), slurm_spank_task_init: a
+ *              container job's task runs carbon-container.
  * (A job's energy and CO2 are recorded by slurmctld/carbon from the
  * accounting database, not here: docs/design.md, section 13.)
  *
@@ -23,6 +22,8 @@
 #include <slurm/spank.h>
 
 #include "client.h"
+#include "container_opts.h"
+#include "task.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -54,13 +55,15 @@ static int register_options(spank_t sp, struct spank_option *table)
 
 EXPORT int slurm_spank_init(spank_t sp, int ac, char **av)
 {
-	(void)ac;
-	(void)av;
 	/* slurmd calls this once at start-up (22.05 has no separate
 	 * slurm_spank_slurmd_init): its "loaded" log line. */
 	if (spank_context() == S_CTX_SLURMD)
 		slurm_info("spank/carbon: loaded");
-	return register_options(sp, carbon_spank_client_options());
+	if (carbon_spank_task_args(ac, av))
+		return -1;
+	if (register_options(sp, carbon_spank_client_options()))
+		return -1;
+	return register_options(sp, carbon_spank_container_options());
 }
 
 EXPORT int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
@@ -70,8 +73,17 @@ EXPORT int slurm_spank_init_post_opt(spank_t sp, int ac, char **av)
 	switch (spank_context()) {
 	case S_CTX_ALLOCATOR:
 	case S_CTX_LOCAL:
+		if (carbon_spank_container_post_opt(carbon_spank_env_prefix()))
+			return -1;
 		return carbon_spank_client_post_opt(sp);
 	default:
 		return 0;
 	}
+}
+
+EXPORT int slurm_spank_task_init(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	return spank_context() == S_CTX_REMOTE ? carbon_spank_task_init(sp) : 0;
 }

@@ -218,7 +218,8 @@ write_configs() {
 	(umask 077 && render "$here/slurmdbd.conf.in" "$RUN/etc/slurmdbd.conf" \
 		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" \
 		DB_PASS="$(cat "$RUN/secrets/db.pass")")
-	render "$here/plugstack.conf.in" "$RUN/etc/plugstack.conf" PLUGINS="$PLUGINS"
+	render "$here/plugstack.conf.in" "$RUN/etc/plugstack.conf" PLUGINS="$PLUGINS" \
+		LIBEXEC="$top/build/libexec"
 	(umask 077 && cat >"$RUN/etc/redis.conf" <<-EOF
 		bind 127.0.0.1
 		port $REDIS_PORT

@@ -174,6 +174,8 @@ static int fill(const struct ct_task *t, const char *image_dir, json_object *c,
 	ids_of(lx, "gidMappings", (unsigned)t->gid);
 	bind(mounts, t->init, "/.carbon/init", true);
 	bind(mounts, cwd, cwd, false);
+	if (t->script)
+		bind(mounts, t->script, t->script, true);
 	if (t->mounts &&
 	    carbon_container_mounts_each(t->mounts, NULL, add_mount, mounts,
 					 err, errlen) < 0)

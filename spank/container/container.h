@@ -27,6 +27,7 @@ struct ct_task {
 	const char *state;   /* the task's run directory (bundle, runtime) */
 	const char *runtime; /* e.g. /usr/bin/runc */
 	const char *init;    /* carbon-container-init on the host */
+	const char *script;  /* a batch step\'s script, mounted read-only */
 	bool remap_root;     /* root inside, as pyxis' --container-remap-root */
 	char *const *argv;   /* the task's command */
 	uid_t uid;

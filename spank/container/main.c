@@ -2,13 +2,17 @@
  * carbon-container run [OPTIONS] IMAGE -- PROGRAM [ARG...]
  *
  * One container task (container.h says why it is a program of its own).
+ * Run by the SPANK plugin in place of a task's program, it finds what to
+ * run in the task's environment instead (_CARBON_CT_*, task.c).
  * Exit status: the task's, once the runtime runs; 125 when the container
  * could not be made (the reason on stderr, which is the job's).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -129,6 +133,55 @@ static int parse(int argc, char **argv, struct ct_task *t, char *err,
 	return 0;
 }
 
+/* The task the SPANK plugin set up (task.c); 1: none, run as a command. */
+static int from_task(int argc, char **argv, struct ct_task *t, char *err,
+		     size_t errlen)
+{
+	const char *image = getenv("_CARBON_CT_IMAGE");
+	char *argv0 = getenv("_CARBON_CT_ARGV0");
+
+	if (!image)
+		return 1;
+	t->env = getenv("_CARBON_CT_ENV");
+	t->mounts = getenv("_CARBON_CT_MOUNTS");
+	t->workdir = getenv("_CARBON_CT_WORKDIR");
+	t->remap_root = getenv("_CARBON_CT_REMAP_ROOT") != NULL;
+	t->state = getenv("_CARBON_CT_STATE");
+	t->init = getenv("_CARBON_CT_INIT");
+	t->script = getenv("_CARBON_CT_SCRIPT");
+	if (!argv0 || !t->state || !t->init || argc < 1)
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"the task's set-up is incomplete");
+	/* the task's own program, with its arguments */
+	argv[0] = argv0;
+	t->argv = argv;
+	return carbon_container_image_parse(image, "--container-image",
+					    &t->image, err, errlen);
+}
+
+/* The task's directory: its parent private to this user, made if needed
+ * (in /tmp anyone could have made it first). */
+static int state_parent_ok(const char *state, char *err, size_t errlen)
+{
+	char parent[4096];
+	const char *slash = strrchr(state, '/');
+	struct stat st;
+
+	if (!slash || slash == state)
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - state), state);
+	if (mkdir(parent, 0700) && errno != EEXIST)
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"cannot make %s: %s", parent,
+					strerror(errno));
+	if (lstat(parent, &st) || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 077))
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"%s is not a directory of yours alone",
+					parent);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ct_task t = {
@@ -136,17 +189,27 @@ int main(int argc, char **argv)
 		.init = "/usr/libexec/carbon/carbon-container-init"};
 	char err[1024], cache[4096], image_dir[4200], root[4200];
 
+	t.uid = getuid();
+	t.gid = getgid();
+	switch (from_task(argc, argv, &t, err, sizeof(err))) {
+	case 0:
+		goto run;
+	case 1:
+		break;
+	default:
+		return die(err);
+	}
 	if (argc < 2 || strcmp(argv[1], "run")) {
 		usage(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
 		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : EXIT_SETUP;
 	}
-	t.uid = getuid();
-	t.gid = getgid();
 	if (parse(argc - 1, argv + 1, &t, err, sizeof(err)))
 		return die(err);
+run:
 	if (!t.cache && !(t.cache = default_cache(cache, sizeof(cache))))
 		return die("no --cache and no HOME to put one in");
-	if (ct_image_bundle(&t, image_dir, sizeof(image_dir), err,
+	if (state_parent_ok(t.state, err, sizeof(err)) ||
+	    ct_image_bundle(&t, image_dir, sizeof(image_dir), err,
 			    sizeof(err)) ||
 	    ct_bundle_write(&t, image_dir, err, sizeof(err)))
 		return die(err);
