@@ -87,3 +87,10 @@ EXPORT int slurm_spank_task_init(spank_t sp, int ac, char **av)
 	(void)av;
 	return spank_context() == S_CTX_REMOTE ? carbon_spank_task_init(sp) : 0;
 }
+
+EXPORT int slurm_spank_exit(spank_t sp, int ac, char **av)
+{
+	(void)ac;
+	(void)av;
+	return spank_context() == S_CTX_REMOTE ? carbon_spank_task_exit(sp) : 0;
+}

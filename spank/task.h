@@ -13,4 +13,8 @@ int carbon_spank_task_args(int ac, char **av);
  * carbon-container in place of its program.  0, or -1 (logged). */
 int carbon_spank_task_init(spank_t sp);
 
+/* slurm_spank_exit in S_CTX_REMOTE (root, once a step): remove the step's
+ * task run directories, as the job's user.  Never fails the step. */
+int carbon_spank_task_exit(spank_t sp);
+
 #endif

@@ -27,6 +27,18 @@ job_output() {
 	cat "$(getent passwd "$CARBON_FED_USER" | cut -d: -f6)/slurm-$id.out"
 }
 
+# No run directory of job $1 is left (slurm_spank_exit removes them).
+no_run_dirs() {
+	local dir=/tmp/carbon-container.$(id -u "$CARBON_FED_USER") i
+	[ -d "$dir" ] # the tasks made it
+	for i in $(seq 1 20); do
+		[ -z "$(ls "$dir" | grep "^$1\.")" ] && return 0
+		sleep 0.5
+	done
+	ls -l "$dir" >&2
+	return 1
+}
+
 @test "sbatch --container-image: the batch script runs in the image as the user" {
 	local img=oci:$CJ_DIR/img/layout:test id out
 	run as_user sbatch --parsable -M cal --container-image="$img" \
@@ -40,6 +52,7 @@ job_output() {
 	# the image's file system, not the node's
 	[[ "$out" == *"No such file or directory"* ]]
 	[ "$(sacct_field "$id" State)" = COMPLETED ]
+	no_run_dirs "$id"
 }
 
 @test "srun --container-image: two tasks, the exit code in sacct" {
@@ -53,6 +66,7 @@ job_output() {
 	[ "$(grep -c "uid $(id -u "$CARBON_FED_USER")" <<<"$out")" = 2 ]
 	[[ "$out" == *"task 0"* && "$out" == *"task 1"* ]]
 	[ "$(sacct -M cal -n -P -j "$id.0" -o ExitCode | head -1)" = 3:0 ]
+	no_run_dirs "$id"
 }
 
 @test "a bad --container-* value fails sbatch, naming the option" {
