@@ -151,6 +151,12 @@ static int set_field(void *ctx, const char *key, const char *str, double num,
 	} else if (!strcmp(key, "ran")) {
 		r->ran = num != 0;
 	} else if (!strcmp(key, "fb_s")) {
+		/* seconds of a run: anything else is damage (and would not
+		 * convert) */
+		if (!(num >= 0 && num <= 1e12))
+			return carbon_error_set(err, errlen, CARBON_EINVAL,
+						"footprint record: fb_s out "
+						"of range");
 		r->fallback_s = (int64_t)num;
 	}
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
