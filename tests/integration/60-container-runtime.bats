@@ -21,6 +21,9 @@ setup_file() {
 	CT_IMAGE=oci:$CT_DIR/img/layout:test
 	mkdir -p "$CT_DIR/user/work" "$CT_DIR/bin"
 	chown -R "$CARBON_FED_USER" "$CT_DIR/user"
+	# the run directories' parent is the user's alone, or carbon-container
+	# refuses it (as it does /tmp/carbon-container.UID made by someone else)
+	chmod 700 "$CT_DIR/user"
 	# skopeo as the tests see it: the real one, each fetch counted
 	printf '#!/bin/sh\n[ "$1" = copy ] && echo "$*" >>%s/user/fetches\nexec /usr/bin/skopeo "$@"\n' \
 		"$CT_DIR" >"$CT_DIR/bin/skopeo"
