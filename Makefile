@@ -3,7 +3,8 @@
 #
 # Knobs (make VAR=value):
 #   WERROR=0        do not turn warnings into errors (default 1)
-#   DESTDIR, PREFIX, SLURM_PLUGINDIR   for `make install`
+#   DESTDIR, PREFIX, BINDIR, LIBEXECDIR, MANDIR, DOCDIR, SYSTEMDUNITDIR,
+#   SLURM_PLUGINDIR, SYSCONFDIR        for `make install` (see `make help`)
 #   FUZZ_SECONDS    per-target time for `make fuzz` (default 60)
 
 .DEFAULT_GOAL := all
@@ -12,8 +13,18 @@ comma := ,
 
 B        := build
 WERROR   ?= 1
+# The one version of the suite: carbon-cached --version, its build_info
+# metric, the User-Agent, and debian/changelog (build-aux/deb.sh checks).
+VERSION  := 0.1.0
 PREFIX   ?= /usr
+BINDIR   ?= $(PREFIX)/bin
+# carbon-container and carbon-container-init: the SPANK plugin's default
+# (plugstack.conf's libexec=DIR overrides it).
+LIBEXECDIR ?= $(PREFIX)/libexec/slurm-carbon
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/slurm-carbon
+SYSCONFDIR ?= /etc/slurm
+SYSTEMDUNITDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 SLURM_PLUGINDIR ?= $(shell pkg-config --variable=libdir slurm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/slurm-wlm
 FUZZ_SECONDS ?= 60
 CC       ?= gcc
@@ -88,7 +99,7 @@ CACHE_CONF_SRCS := carbon-cache/cache_conf.c carbon-cache/providers/provider_con
 CACHE_CONF   := $(B)/cache/libcacheconf.a
 CACHE_LIB    := $(B)/cache/libcache.a
 CACHE_PKGS   := libcurl json-c libxml-2.0 hiredis libmicrohttpd libcrypto
-CACHE_CFLAGS := -Icarbon-cache -Iadapters \
+CACHE_CFLAGS := -Icarbon-cache -Iadapters -DCARBON_CACHE_VERSION='"$(VERSION)"' \
 		$(shell pkg-config --cflags $(CACHE_PKGS) 2>/dev/null)
 CACHE_LIBS   := $(shell pkg-config --libs $(CACHE_PKGS) 2>/dev/null) -lpthread -lm
 ifneq ($(wildcard carbon-cache/main.c),)
@@ -139,7 +150,12 @@ help:
 	@echo "make bench-carbon  carbon-sim experiments on the shipped data -> docs/results-carbon-sim.md"
 	@echo "make demo       start the local federation, submit example jobs, show sacct"
 	@echo "make demo-stop  stop everything the demo started"
-	@echo "make install    plugins to \$$DESTDIR$(SLURM_PLUGINDIR), programs to \$$DESTDIR$(PREFIX)"
+	@echo "make install    plugins to \$$DESTDIR$(SLURM_PLUGINDIR), programs to \$$DESTDIR$(BINDIR),"
+	@echo "                container helpers to $(LIBEXECDIR), man pages, the systemd unit"
+	@echo "                to $(SYSTEMDUNITDIR), examples to $(DOCDIR); make uninstall"
+	@echo "make deb        Debian packages into $(B)/deb (debhelper, lintian)"
+	@echo "make test-deb   the packages installed with apt in a bare Debian 12 root (root)"
+	@echo "make check-alerts  promtool checks and tests the Prometheus alert rules"
 	@echo "make check-layering | check-exports | format-check | format | clean | distclean"
 
 deps:
@@ -214,8 +230,8 @@ SPANK_SRCS := spank/client.c spank/container_opts.c spank/task.c
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
 		$(SPANK_SRCS) $(wildcard spank/*.h) $(ADAPTERS) $(LIBCARBON) | $(B)/plugins
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters $(PLUGIN_LDFLAGS) -o $@ $< \
-		$(SPANK_SRCS) $(ADAPTERS) $(LIBCARBON) -lm
+	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters -DCARBON_LIBEXECDIR='"$(LIBEXECDIR)"' \
+		$(PLUGIN_LDFLAGS) -o $@ $< $(SPANK_SRCS) $(ADAPTERS) $(LIBCARBON) -lm
 
 # ---- test-only Slurm plugins (tests/energy/) ----------------------------------
 # acct_gather_energy/carbontest reports a constant power, so that the
@@ -240,14 +256,14 @@ $(B)/tests/plugins/acct_gather_energy_carbontest.so: \
 $(B)/libexec/carbon-container-init: spank/container_init.c
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)
-	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -static -o $@ $<
 
 # One container task: image cache, bundle, runtime (spank/container/).
 CONTAINER_SRCS := $(wildcard spank/container/*.c)
 $(B)/libexec/carbon-container: $(CONTAINER_SRCS) spank/container/container.h $(LIBCARBON)
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)
-	$(Q)$(CC) $(CFLAGS_BASE) $(shell pkg-config --cflags json-c) -o $@ \
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIE -pie $(shell pkg-config --cflags json-c) $(LDFLAGS_BASE) -o $@ \
 		$(CONTAINER_SRCS) $(LIBCARBON) $(shell pkg-config --libs json-c)
 
 # ---- carbon-sim: the workload simulator (tools/carbon-sim) --------------------
@@ -310,7 +326,8 @@ $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/test
 	$(Q)$(CC) $(CFLAGS_BASE) $(TEST_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		$(TEST_LIBS) $(LIBCARBON) -lcmocka -lm
 
-test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) $(DATA) check-layering check-exports test-fuzz-smoke
+test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) $(DATA) check-layering check-exports check-alerts \
+		test-fuzz-smoke
 	@set -e; for t in $(UNIT_BINS) $(CACHE_TEST_BINS); do \
 		echo "== $$t"; CARBON_DATA_DIR=$(B)/data/carbon $$t; done
 	@echo "unit tests: $(words $(UNIT_BINS) $(CACHE_TEST_BINS)) programs passed"
@@ -440,6 +457,13 @@ check-layering: $(LIBCARBON) $(LIBSIM) $(CACHE_CONF) $(SIM_FREE_BINS)
 check-exports: $(PLUGINS) $(TEST_PLUGINS)
 	@build-aux/check-exports.sh $(PLUGINS) $(TEST_PLUGINS)
 
+# The alert rules for carbon-cached are valid, and fire (and stay quiet)
+# as tests/prometheus/ says they should.
+.PHONY: check-alerts
+check-alerts: cluster-configs/carbon-cached.rules.yml tests/prometheus/carbon-cached.test.yml
+	@promtool check rules $< >/dev/null && echo "check-alerts: $< valid"
+	@cd tests/prometheus && promtool test rules carbon-cached.test.yml
+
 format-check:
 	@clang-format --dry-run --Werror $(SOURCES) && \
 		echo "format-check: $(words $(SOURCES)) files clean"
@@ -448,15 +472,56 @@ format:
 	@clang-format -i $(SOURCES)
 
 # ---- install ----------------------------------------------------------------
-install: all
-	install -d $(DESTDIR)$(SLURM_PLUGINDIR)
-	install -m 755 $(PLUGINS) $(DESTDIR)$(SLURM_PLUGINDIR)/
-	$(if $(PROGRAMS),install -d $(DESTDIR)$(PREFIX)/bin)
-	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/)
-	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
-	install -m 644 docs/man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 644 docs/man/*.7 $(DESTDIR)$(MANDIR)/man7/
-	install -m 644 docs/man/*.8 $(DESTDIR)$(MANDIR)/man8/
+# What a site installs (the Debian packages are cut from the same tree:
+# debian/, build-aux/deb.sh).  `make uninstall` removes exactly this list.
+MANPAGES := $(wildcard docs/man/*.[1-8])
+EXAMPLES := cluster-configs/carbon.conf.example cluster-configs/plugstack.conf.example \
+	    cluster-configs/slurm.conf.example cluster-configs/carbon-cached.rules.yml
+INST_PLUGINS  := $(addprefix $(SLURM_PLUGINDIR)/,$(notdir $(PLUGINS)))
+INST_PROGRAMS := $(addprefix $(BINDIR)/,$(notdir $(PROGRAMS)))
+INST_LIBEXEC  := $(addprefix $(LIBEXECDIR)/,$(notdir $(LIBEXEC)))
+INST_MAN      := $(foreach m,$(MANPAGES),$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
+INST_EXAMPLES := $(addprefix $(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
+INST_UNIT     := $(SYSTEMDUNITDIR)/carbon-cached.service
+
+.PHONY: uninstall install-systemd
+install: all install-systemd
+	install -d $(DESTDIR)$(SLURM_PLUGINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
+	install -m 644 $(PLUGINS) $(DESTDIR)$(SLURM_PLUGINDIR)/
+	install -m 755 $(LIBEXEC) $(DESTDIR)$(LIBEXECDIR)/
+	$(if $(PROGRAMS),install -d $(DESTDIR)$(BINDIR))
+	$(if $(PROGRAMS),install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/)
+	@set -e; for m in $(MANPAGES); do s=$${m##*.}; \
+		echo "install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/"; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
+
+# The unit names the installed carbon-cached (BINDIR) and carbon.conf
+# (SYSCONFDIR).  It is installed, not enabled: carbon.conf and its
+# secrets come first (docs/admin-guide.md).
+install-systemd: cluster-configs/carbon-cached.service
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|/usr/bin/carbon-cached|$(BINDIR)/carbon-cached|g' \
+	    -e 's|/etc/slurm/carbon.conf|$(SYSCONFDIR)/carbon.conf|g' \
+		$< >$(DESTDIR)$(INST_UNIT).tmp
+	chmod 644 $(DESTDIR)$(INST_UNIT).tmp && mv $(DESTDIR)$(INST_UNIT).tmp $(DESTDIR)$(INST_UNIT)
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INST_PLUGINS) $(INST_PROGRAMS) $(INST_LIBEXEC) \
+		$(INST_MAN) $(INST_EXAMPLES) $(INST_UNIT))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# ---- Debian packages (debian/; build-aux/deb.sh) ------------------------------
+# deb: the packages into $(B)/deb, lintian-clean.  test-deb: installed with
+# apt in a bare Debian 12 root, checked, purged (root; tests/deb/).
+.PHONY: deb test-deb
+deb:
+	@build-aux/deb.sh $(B)
+
+test-deb: deb
+	@build-aux/test-deb.sh $(B)
 
 $(B)/lib $(B)/sim $(B)/adapters $(B)/plugins $(B)/bin $(B)/tests $(B)/fuzz $(B)/cov $(B)/bench:
 	@mkdir -p $@

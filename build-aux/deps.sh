@@ -29,13 +29,17 @@ pkgs=(
 	clang-format procps iproute2 psmisc
 	# bench_cache.sh measures peak memory with /usr/bin/time
 	time
-	# make test-fresh: a bare Debian 12 root to prove this list complete
+	# make test-fresh and make test-deb: a bare Debian 12 root to prove
+	# this list complete and to install the packages in
 	debootstrap
+	# make deb: Debian packages (debhelper), checked with lintian
+	debhelper lintian
 	# container tasks: fetch, unpack and run OCI images rootless; the
 	# tests build their image offline from busybox-static
 	runc skopeo umoci busybox-static
 	# carbon-cached's integration tests: a real Prometheus scrapes
-	# /metrics, a small fake provider server, HMAC checks, HTTP probes
+	# /metrics, a small fake provider server, HMAC checks, HTTP probes;
+	# promtool (in prometheus) checks and tests the alert rules
 	prometheus python3 openssl curl
 )
 

@@ -175,6 +175,7 @@ static void flush(struct daemon *d)
 			continue;
 		if (carbon_store_set(d->store, key, z->bytes, z->len, msg,
 				     sizeof(msg))) {
+			carbon_metrics_redis_write_failed(d->m);
 			redis_down(d, msg);
 			return;
 		}

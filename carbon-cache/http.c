@@ -27,7 +27,7 @@
 #define RETRY_AFTER_BUF 64
 #define USER_AGENT	"carbon-cached/" CARBON_CACHE_VERSION
 #ifndef CARBON_CACHE_VERSION
-#define CARBON_CACHE_VERSION "0.1"
+#define CARBON_CACHE_VERSION "0.1.0"
 #endif
 
 struct carbon_http {

@@ -19,7 +19,10 @@
 #include "log.h"
 #include "runtime.h"
 
-#define VERSION "0.1"
+#ifndef CARBON_CACHE_VERSION
+#define CARBON_CACHE_VERSION "0.1.0"
+#endif
+#define VERSION CARBON_CACHE_VERSION
 #define MSG_MAX 1024
 
 static volatile sig_atomic_t stop_flag;

@@ -10,6 +10,10 @@
 
 #include "metrics.h"
 
+#ifndef CARBON_CACHE_VERSION
+#define CARBON_CACHE_VERSION "0.1.0"
+#endif
+
 /* Upper bounds of the latency histogram, seconds (+Inf is implicit). */
 static const double bucket_le[CARBON_METRICS_BUCKETS] = {
 	0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
@@ -35,6 +39,7 @@ struct carbon_metrics {
 	size_t n_providers;
 	bool redis_up;
 	uint64_t redis_writes;
+	uint64_t redis_write_failures;
 };
 
 void carbon_metrics_free(struct carbon_metrics *m)
@@ -136,6 +141,15 @@ void carbon_metrics_redis_wrote(struct carbon_metrics *m)
 		return;
 	pthread_mutex_lock(&m->lock);
 	m->redis_writes++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void carbon_metrics_redis_write_failed(struct carbon_metrics *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&m->lock);
+	m->redis_write_failures++;
 	pthread_mutex_unlock(&m->lock);
 }
 
@@ -288,6 +302,15 @@ static void render_process(struct text *t, const struct carbon_metrics *m,
 	     "Records written to Redis.");
 	put(t, "carbon_redis_writes_total %llu\n",
 	    (unsigned long long)m->redis_writes);
+	head(t, "carbon_redis_write_failures_total", "counter",
+	     "Records Redis refused or did not answer for (kept in memory "
+	     "and written again).");
+	put(t, "carbon_redis_write_failures_total %llu\n",
+	    (unsigned long long)m->redis_write_failures);
+	head(t, "carbon_cached_build_info", "gauge",
+	     "Always 1; the version of carbon-cached that serves this.");
+	put(t, "carbon_cached_build_info{version=\"%s\"} 1\n",
+	    CARBON_CACHE_VERSION);
 	if (!proc || !proc->valid)
 		return;
 	head(t, "process_start_time_seconds", "gauge",

@@ -56,6 +56,8 @@ void carbon_metrics_provider_observe(struct carbon_metrics *m, size_t provider,
 				     bool ok, double seconds);
 void carbon_metrics_redis_set(struct carbon_metrics *m, bool up);
 void carbon_metrics_redis_wrote(struct carbon_metrics *m);
+/* A record Redis refused or did not answer for (alerted on). */
+void carbon_metrics_redis_write_failed(struct carbon_metrics *m);
 
 /*
  * The exposition text at now into a new string (*out, *len without the

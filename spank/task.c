@@ -27,7 +27,7 @@
 #include "task.h"
 
 #ifndef CARBON_LIBEXECDIR
-#define CARBON_LIBEXECDIR "/usr/libexec/carbon"
+#define CARBON_LIBEXECDIR "/usr/libexec/slurm-carbon" /* Makefile LIBEXECDIR */
 #endif
 
 static char libexec[1024] = CARBON_LIBEXECDIR;

@@ -74,6 +74,7 @@ static void test_render(void **state)
 	carbon_metrics_redis_set(m, true);
 	carbon_metrics_redis_wrote(m);
 	carbon_metrics_redis_wrote(m);
+	carbon_metrics_redis_write_failed(m);
 	text = render(m, &proc);
 
 	has_line(text, "# TYPE carbon_intensity_now gauge");
@@ -105,6 +106,13 @@ static void test_render(void **state)
 		       "\"static\",le=\"0.01\"} 1");
 	has_line(text, "carbon_redis_up 1");
 	has_line(text, "carbon_redis_writes_total 2");
+	has_line(text, "# TYPE carbon_redis_write_failures_total counter");
+	has_line(text, "carbon_redis_write_failures_total 1");
+	/* the build's one version (Makefile VERSION), as a label */
+	has_line(text, "# TYPE carbon_cached_build_info gauge");
+	has_line(text,
+		 "carbon_cached_build_info{version=\"" CARBON_CACHE_VERSION
+		 "\"} 1");
 	has_line(text, "process_start_time_seconds 1795300000.500");
 	has_line(text, "process_resident_memory_bytes 4096000");
 	has_line(text, "process_cpu_seconds_total 1.25");
