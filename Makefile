@@ -223,12 +223,19 @@ $(B)/plugins/slurmctld_carbon.so: plugins/sched_carbon/slurmctld_carbon.c \
 	$(Q)$(CC) $(CFLAGS_BASE) $(CTLD_CFLAGS) $(SLURM_CPPFLAGS) $(PLUGIN_LDFLAGS) \
 		-o $@ $< plugins/sched_carbon/footprint.c $(CTLD_COMMON) $(CTLD_LIBS)
 
+# LIBEXECDIR is compiled into the SPANK plugin: a stamp holding its value
+# rebuilds the plugin when it changes (make LIBEXECDIR=... install).
+LIBEXECDIR_STAMP := $(B)/.libexecdir
+$(shell mkdir -p $(B) && [ "$$(cat $(LIBEXECDIR_STAMP) 2>/dev/null)" = "$(LIBEXECDIR)" ] || \
+	echo "$(LIBEXECDIR)" >$(LIBEXECDIR_STAMP))
+
 # SPANK needs only <slurm/spank.h> from libslurm-dev.  spank_carbon.c is the
 # dispatcher; the other sources are one per Slurm context.
 SPANK_SRCS := spank/client.c spank/container_opts.c spank/task.c
 
 $(B)/plugins/spank_carbon.so: spank/spank_carbon.c spank/exports.map \
-		$(SPANK_SRCS) $(wildcard spank/*.h) $(ADAPTERS) $(LIBCARBON) | $(B)/plugins
+		$(SPANK_SRCS) $(wildcard spank/*.h) $(ADAPTERS) $(LIBCARBON) \
+		$(LIBEXECDIR_STAMP) | $(B)/plugins
 	$(call say,CCLD,$@)
 	$(Q)$(CC) $(CFLAGS_BASE) -Iadapters -DCARBON_LIBEXECDIR='"$(LIBEXECDIR)"' \
 		$(PLUGIN_LDFLAGS) -o $@ $< $(SPANK_SRCS) $(ADAPTERS) $(LIBCARBON) -lm
@@ -517,7 +524,7 @@ uninstall:
 # deb: the packages into $(B)/deb, lintian-clean.  test-deb: installed with
 # apt in a bare Debian 12 root, checked, purged (root; tests/deb/).
 .PHONY: deb test-deb
-deb:
+deb: deps
 	@build-aux/deb.sh $(B)
 
 test-deb: deb
