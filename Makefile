@@ -334,7 +334,7 @@ $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBCARBON) | $(B)/test
 		$(TEST_LIBS) $(LIBCARBON) -lcmocka -lm
 
 test-unit: $(UNIT_BINS) $(CACHE_TEST_BINS) $(DATA) check-layering check-exports check-alerts \
-		test-fuzz-smoke
+		check-install test-fuzz-smoke
 	@set -e; for t in $(UNIT_BINS) $(CACHE_TEST_BINS); do \
 		echo "== $$t"; CARBON_DATA_DIR=$(B)/data/carbon $$t; done
 	@echo "unit tests: $(words $(UNIT_BINS) $(CACHE_TEST_BINS)) programs passed"
@@ -519,6 +519,21 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INST_PLUGINS) $(INST_PROGRAMS) $(INST_LIBEXEC) \
 		$(INST_MAN) $(INST_EXAMPLES) $(INST_UNIT))
 	-rmdir $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# install into a scratch DESTDIR puts every file of the INST_* lists, and
+# uninstall leaves no file behind (part of test-unit; no root needed).
+.PHONY: check-install
+check-install: all
+	@set -e; d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	$(MAKE) -s --no-print-directory install DESTDIR=$$d >/dev/null; \
+	for f in $(INST_PLUGINS) $(INST_PROGRAMS) $(INST_LIBEXEC) $(INST_MAN) \
+		$(INST_EXAMPLES) $(INST_UNIT); do \
+		[ -f "$$d$$f" ] || { echo "check-install: $$f not installed" >&2; exit 1; }; done; \
+	n=$$(find "$$d" -type f | wc -l); \
+	$(MAKE) -s --no-print-directory uninstall DESTDIR=$$d; \
+	left=$$(find "$$d" -type f); \
+	[ -z "$$left" ] || { echo "check-install: uninstall left $$left" >&2; exit 1; }; \
+	echo "check-install: $$n files installed, all removed by uninstall"
 
 # ---- Debian packages (debian/; build-aux/deb.sh) ------------------------------
 # deb: the packages into $(B)/deb, lintian-clean.  test-deb: installed with
