@@ -92,3 +92,92 @@ no_run_dirs() {
 	run at cal sinfo -h -o %t
 	[[ "$output" != *drain* ]]
 }
+
+# The host PID of the task of run directory $1 once it runs (the runtime's
+# state names it), or nothing after 30 s.
+task_pid() {
+	local state=$1/runtime/task/state.json i
+	for i in $(seq 1 60); do
+		if [ -r "$state" ]; then
+			python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["init_process_pid"])' "$state" && return 0
+		fi
+		sleep 0.5
+	done
+	return 1
+}
+
+# Wait until PID $1 is gone (20 s at most).
+gone() {
+	local i
+	for i in $(seq 1 40); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+@test "scancel stops a running container job and leaves nothing behind" {
+	local img=oci:$CJ_DIR/img/layout:test id pid
+	local runs=/tmp/carbon-container.$(id -u "$CARBON_FED_USER")
+	run as_user sbatch --parsable -M cal --container-image="$img" --wrap 'sleep 300'
+	[ "$status" -eq 0 ]
+	id=${lines[-1]%%;*}
+	pid=$(task_pid "$runs/$id.4294967291.0")
+	[ -n "$pid" ]
+	run at cal scancel "$id"
+	[ "$status" -eq 0 ]
+	gone "$pid"
+	no_run_dirs "$id"
+	[[ "$(sacct_field "$id" State)" == CANCELLED* ]]
+}
+
+@test "a killed slurmstepd takes its container task with it; the next job clears the rest" {
+	local img=oci:$CJ_DIR/img/layout:test id pid runtime stepd next
+	local runs=/tmp/carbon-container.$(id -u "$CARBON_FED_USER")
+	run as_user sbatch --parsable -M cal --container-image="$img" --wrap 'sleep 300'
+	[ "$status" -eq 0 ]
+	id=${lines[-1]%%;*}
+	pid=$(task_pid "$runs/$id.4294967291.0")
+	[ -n "$pid" ]
+	runtime=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+	stepd=$(awk '/^PPid:/ {print $2}' "/proc/$runtime/status")
+	[[ "$(cat "/proc/$stepd/comm")" == slurmstepd ]]
+	kill -KILL "$stepd"
+	gone "$runtime"
+	gone "$pid"
+	# what the killed step could not remove: its run directory
+	[ -d "$runs/$id.4294967291.0" ]
+	run at cal scancel "$id"
+	run as_user sbatch --parsable -M cal --container-image="$img" --wrap true
+	[ "$status" -eq 0 ]
+	next=${lines[-1]%%;*}
+	job_output "$next" >/dev/null
+	[ "$(sacct_field "$next" State)" = COMPLETED ]
+	[ ! -e "$runs/$id.4294967291.0" ]
+	no_run_dirs "$next"
+	# the node may have been drained for the lost step: back to service
+	at cal scontrol update NodeName=ALL State=RESUME >/dev/null 2>&1 || true
+}
+
+@test "the options from the job's environment: a job submitted without them runs in the image" {
+	# as through slurmrestd or a client without this plugin: the values
+	# reach only the job's environment, never sbatch's options
+	local img=oci:$CJ_DIR/img/layout:test id out
+	run as_user sbatch --parsable -M cal \
+		--export=ALL,SLURM_CONTAINER_IMAGE="$img",SLURM_CONTAINER_ENV=GREETING=from-env \
+		--wrap 'echo "$CARBON_IMAGE_VAR $GREETING"; ls /usr/bin/sbatch 2>&1 | head -1'
+	[ "$status" -eq 0 ]
+	id=${lines[-1]%%;*}
+	out=$(job_output "$id")
+	echo "$out"
+	[[ "$out" == *"from-image from-env"* ]]
+	[[ "$out" == *"No such file or directory"* ]]
+	run as_user sbatch --parsable -M cal \
+		--export=ALL,SLURM_CONTAINER_IMAGE=Bad:Name --wrap true
+	[ "$status" -eq 0 ]
+	id=${lines[-1]%%;*}
+	out=$(job_output "$id")
+	echo "$out"
+	[ "$(sacct_field "$id" State)" = FAILED ]
+	[[ "$out" == *'SLURM_CONTAINER_IMAGE: "Bad:Name" is not an image reference (names are lowercase)'* ]]
+}
