@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 		.init = "/usr/libexec/slurm-carbon/carbon-container-init"};
 	char err[1024], cache[4096], image_dir[4200], root[4200], auth[4200];
 	char parent[64];
+	const char *base;
 	int rc;
 
 	t.uid = getuid();
@@ -322,8 +323,16 @@ run:
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return die("the task's parent is gone");
-	execlp(t.runtime, t.runtime, "--root", root, "run", "--bundle", t.state,
-	       "task", (char *)NULL);
+	/* Slurm keeps the step's processes in its cgroup: the runtime makes
+	 * none of its own (runc, rootless, skips them; crun must be told) */
+	base = strrchr(t.runtime, '/');
+	if (!strcmp(base ? base + 1 : t.runtime, "crun"))
+		execlp(t.runtime, t.runtime, "--cgroup-manager=disabled",
+		       "--root", root, "run", "--bundle", t.state, "task",
+		       (char *)NULL);
+	else
+		execlp(t.runtime, t.runtime, "--root", root, "run", "--bundle",
+		       t.state, "task", (char *)NULL);
 	snprintf(err, sizeof(err), "cannot run %s", t.runtime);
 	perror(err);
 	return EXIT_SETUP;

@@ -271,3 +271,16 @@ as_user() {
 	as_user "$CARBON_TOP/build/libexec/carbon-container" clean --dir "$runs"
 	[ ! -e "$runs/7.0.0" ]
 }
+
+@test "container task: --runtime picks the OCI runtime; a missing one fails the task, saying so" {
+	local rt=$CT_DIR/bin/site-runtime
+	printf '#!/bin/sh\necho "$*" >>%s/user/runtime.log\nexec runc "$@"\n' "$CT_DIR" >"$rt"
+	chmod 755 "$rt"
+	ct_run --runtime "$rt" "$CT_IMAGE" -- /bin/sh -c 'echo ran'
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+	grep -q -- "--root $CT_DIR/user/state-.*/runtime run --bundle" "$CT_DIR/user/runtime.log"
+	ct_run --runtime /nonexistent/runtime "$CT_IMAGE" -- /bin/true
+	[ "$status" -eq 125 ]
+	[[ "$output" == *"cannot run /nonexistent/runtime"* ]]
+}

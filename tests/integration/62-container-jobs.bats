@@ -181,3 +181,18 @@ gone() {
 	[ "$(sacct_field "$id" State)" = FAILED ]
 	[[ "$out" == *'SLURM_CONTAINER_IMAGE: "Bad:Name" is not an image reference (names are lowercase)'* ]]
 }
+
+@test "a bad plugstack.conf argument stops the client, naming the accepted forms" {
+	local dir=$CJ_DIR/badconf
+	mkdir -p "$dir"
+	sed "s|^PlugStackConfig=.*|PlugStackConfig=$dir/plugstack.conf|" "$SLURM_CONF" >"$dir/slurm.conf"
+	sed 's|cache_limit=2G|cache_limit=2GB|' "$CARBON_FED_DIR/etc/plugstack.conf" >"$dir/plugstack.conf"
+	chmod -R a+rX "$dir"
+	USER_SLURM_CONF=$dir/slurm.conf run as_user sbatch -M cal --wrap true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'cache_limit: "2GB" is not a size up to 1024T; use a size in bytes, or with K, M, G or T (e.g. 20G)'* ]]
+	sed 's|cache_limit=2G|cache_dir=/x|' "$CARBON_FED_DIR/etc/plugstack.conf" >"$dir/plugstack.conf"
+	USER_SLURM_CONF=$dir/slurm.conf run as_user sbatch -M cal --wrap true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'unknown or bad plugstack.conf argument "cache_dir=/x"; use libexec=/DIR, runtime=PROGRAM, cache=/DIR (%u: the uid), cache_limit=SIZE (e.g. 20G), mirror=HOST[:PORT]'* ]]
+}
