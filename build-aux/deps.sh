@@ -15,7 +15,7 @@ cache=${1:-build/slurm}
 # Everything the project needs from Debian. Keep in sync with docs/design.md.
 pkgs=(
 	# Slurm, its accounting database and authentication
-	slurm-wlm slurmctld slurmd slurm-client slurmdbd libslurm-dev
+	slurm-wlm slurmctld slurmd slurm-client slurmdbd slurmrestd libslurm-dev
 	munge libmunge-dev mariadb-server mariadb-client
 	# The cache daemon and its store
 	redis-server redis-tools libhiredis-dev libcurl4-openssl-dev

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,11 +68,16 @@ static int die(const char *what)
 static const char *default_cache(char *buf, size_t len)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct passwd *pw;
 
 	if (xdg && xdg[0] == '/')
 		snprintf(buf, len, "%s/carbon-containers", xdg);
 	else if (home && home[0] == '/')
 		snprintf(buf, len, "%s/.cache/carbon-containers", home);
+	else if ((pw = getpwuid(getuid())) && pw->pw_dir &&
+		 pw->pw_dir[0] == '/')
+		/* a job whose environment has no HOME (slurmrestd's) */
+		snprintf(buf, len, "%s/.cache/carbon-containers", pw->pw_dir);
 	else
 		return NULL;
 	return buf;
@@ -309,7 +315,7 @@ int main(int argc, char **argv)
 		return die(err);
 run:
 	if (!t.cache && !(t.cache = default_cache(cache, sizeof(cache))))
-		return die("no --cache and no HOME to put one in");
+		return die("no --cache, and no home directory to put one in");
 	if (authfile_of(&t, auth, sizeof(auth), err, sizeof(err)) ||
 	    ct_rundir_claim(t.state, err, sizeof(err)) < 0 ||
 	    ct_image_bundle(&t, image_dir, sizeof(image_dir), err,
