@@ -116,14 +116,21 @@ gone() {
 	return 1
 }
 
-@test "scancel stops a running container job and leaves nothing behind" {
-	local img=oci:$CJ_DIR/img/layout:test id pid
-	local runs=/tmp/carbon-container.$(id -u "$CARBON_FED_USER")
-	run as_user sbatch --parsable -M cal --container-image="$img" --wrap 'sleep 300'
+# Submit a container job that sleeps; sets $id (the job), $pid (its task on
+# the host) and $runs (the user's run directories).
+start_sleeper() {
+	runs=/tmp/carbon-container.$(id -u "$CARBON_FED_USER")
+	run as_user sbatch --parsable -M cal \
+		--container-image="oci:$CJ_DIR/img/layout:test" --wrap 'sleep 300'
 	[ "$status" -eq 0 ]
 	id=${lines[-1]%%;*}
 	pid=$(task_pid "$runs/$id.4294967291.0")
 	[ -n "$pid" ]
+}
+
+@test "scancel stops a running container job and leaves nothing behind" {
+	local id pid runs
+	start_sleeper
 	run at cal scancel "$id"
 	[ "$status" -eq 0 ]
 	gone "$pid"
@@ -132,13 +139,8 @@ gone() {
 }
 
 @test "a killed slurmstepd takes its container task with it; the next job clears the rest" {
-	local img=oci:$CJ_DIR/img/layout:test id pid runtime stepd next
-	local runs=/tmp/carbon-container.$(id -u "$CARBON_FED_USER")
-	run as_user sbatch --parsable -M cal --container-image="$img" --wrap 'sleep 300'
-	[ "$status" -eq 0 ]
-	id=${lines[-1]%%;*}
-	pid=$(task_pid "$runs/$id.4294967291.0")
-	[ -n "$pid" ]
+	local img=oci:$CJ_DIR/img/layout:test id pid runs runtime stepd next
+	start_sleeper
 	runtime=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
 	stepd=$(awk '/^PPid:/ {print $2}' "/proc/$runtime/status")
 	[[ "$(cat "/proc/$stepd/comm")" == slurmstepd ]]
