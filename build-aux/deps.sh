@@ -22,6 +22,8 @@ pkgs=(
 	libjson-c-dev libssl-dev libmicrohttpd-dev libxml2-dev
 	# carbon-sim reads gzip workloads (SWF archive logs)
 	zlib1g-dev
+	# Container tests: a real registry (with htpasswd authentication)
+	docker-registry apache2-utils
 	# Build, test, coverage, fuzzing
 	make gcc clang pkg-config dpkg-dev libcmocka-dev gcovr bats
 	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang
