@@ -198,3 +198,43 @@ start_sleeper() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'unknown or bad plugstack.conf argument "cache_dir=/x"; use libexec=/DIR, runtime=PROGRAM, cache=/DIR (%u: the uid), cache_limit=SIZE (e.g. 20G), mirror=HOST[:PORT]'* ]]
 }
+
+@test "the batch step and an srun step see the same environment in the image" {
+	local img=oci:$CJ_DIR/img/layout:test a b
+	# everything but Slurm's own variables, which differ by step
+	local show="env | grep -v -E '^(SLURM_|SLURMD_|PWD=|SHLVL=|_=)' | sort"
+	run as_user sbatch --parsable -M cal --container-image="$img" \
+		--container-env=GREETING=same --wrap "$show"
+	[ "$status" -eq 0 ]
+	a=${lines[-1]%%;*}
+	run as_user sbatch --parsable -M cal --wrap \
+		"srun --container-image=$img --container-env=GREETING=same sh -c \"$show\""
+	[ "$status" -eq 0 ]
+	b=${lines[-1]%%;*}
+	job_output "$a" >"$CJ_DIR/env.batch"
+	job_output "$b" >"$CJ_DIR/env.srun"
+	cat "$CJ_DIR/env.batch"
+	grep -q '^GREETING=same$' "$CJ_DIR/env.batch"
+	grep -q '^CARBON_IMAGE_VAR=from-image$' "$CJ_DIR/env.batch"
+	diff "$CJ_DIR/env.batch" "$CJ_DIR/env.srun"
+}
+
+@test "a signal sent to a container step reaches the task" {
+	local img=oci:$CJ_DIR/img/layout:test id out i
+	run as_user sbatch --parsable -M cal --wrap \
+		"srun --container-image=$img sh -c 'trap \"echo got USR1; exit 0\" USR1; echo ready; while :; do sleep 0.2; done'"
+	[ "$status" -eq 0 ]
+	id=${lines[-1]%%;*}
+	local file
+	file="$(getent passwd "$CARBON_FED_USER" | cut -d: -f6)/slurm-$id.out"
+	for i in $(seq 1 60); do
+		grep -q ready "$file" 2>/dev/null && break
+		sleep 0.5
+	done
+	run at cal scancel --signal=USR1 "$id.0"
+	[ "$status" -eq 0 ]
+	out=$(job_output "$id")
+	echo "$out"
+	[[ "$out" == *"got USR1"* ]]
+	[ "$(sacct -M cal -n -P -j "$id.0" -o State | head -1)" = COMPLETED ]
+}
