@@ -15,13 +15,15 @@ cache=${1:-build/slurm}
 # Everything the project needs from Debian. Keep in sync with docs/design.md.
 pkgs=(
 	# Slurm, its accounting database and authentication
-	slurm-wlm slurmctld slurmd slurm-client slurmdbd libslurm-dev
+	slurm-wlm slurmctld slurmd slurm-client slurmdbd slurmrestd libslurm-dev
 	munge libmunge-dev mariadb-server mariadb-client
 	# The cache daemon and its store
 	redis-server redis-tools libhiredis-dev libcurl4-openssl-dev
 	libjson-c-dev libssl-dev libmicrohttpd-dev libxml2-dev
 	# carbon-sim reads gzip workloads (SWF archive logs)
 	zlib1g-dev
+	# Container tests: a real registry (with htpasswd authentication)
+	docker-registry apache2-utils
 	# Build, test, coverage, fuzzing
 	make gcc clang pkg-config dpkg-dev libcmocka-dev gcovr bats
 	# clang's sanitizer and libFuzzer runtimes: only a Recommends of clang

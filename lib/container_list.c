@@ -251,3 +251,43 @@ int carbon_container_workdir_check(const char *value, const char *name,
 					name, value, why);
 	return 0;
 }
+
+int carbon_container_size_parse(const char *value, const char *name,
+				unsigned long long *bytes, char *err,
+				size_t errlen)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v = 0;
+	const char *s = value;
+	int shift = 0;
+
+	if (!name)
+		name = "size";
+	if (!value || !*value)
+		return carbon_error_set(
+			err, errlen, CARBON_EINVAL,
+			"%s: empty; " CARBON_CONTAINER_SIZE_FORMS, name);
+	for (; *s >= '0' && *s <= '9'; s++) {
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > (1ULL << 50))
+			goto bad;
+	}
+	if (s == value)
+		goto bad;
+	if (*s) {
+		const char *u = strchr(units, *s);
+
+		if (!u || s[1])
+			goto bad;
+		shift = 10 * (int)(u - units + 1);
+	}
+	if (v > (1ULL << 50) >> shift)
+		goto bad;
+	*bytes = v << shift;
+	return 0;
+bad:
+	return carbon_error_set(err, errlen, CARBON_EINVAL,
+				"%s: \"%.64s\" is not a size up to "
+				"1024T; " CARBON_CONTAINER_SIZE_FORMS,
+				name, value);
+}

@@ -16,6 +16,9 @@
  * capability, in the container's user namespace only; it is dropped here
  * before the task runs.
  *
+ * When the runtime that started it dies, the task is killed (a parent-death
+ * signal), so that a killed slurmstepd leaves no container running.
+ *
  * Static, no allocation; errors go to stderr, exit 127 (like a shell's
  * command not found) or 126 for a program that cannot be run.
  */
@@ -24,6 +27,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +100,10 @@ int main(int argc, char **argv)
 	}
 	if (drop_caps())
 		return fail("cannot drop capabilities", NULL);
+	/* the runtime is this task's parent: if it is killed (with the
+	 * slurmstepd that runs it), so is the task; set last, as a change of
+	 * credentials (the user namespace) clears it */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
 	execvp(argv[4], argv + 4);
 	fail("cannot run", argv[4]);
 	return errno == ENOENT ? 127 : 126;

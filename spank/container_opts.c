@@ -30,6 +30,7 @@ static const char *const names[CT_OPT_COUNT] = {
 	[CT_OPT_MOUNTS] = "--container-mounts",
 	[CT_OPT_WORKDIR] = "--container-workdir",
 	[CT_OPT_REMAP_ROOT] = "--container-remap-root",
+	[CT_OPT_WRITABLE] = "--container-writable",
 };
 
 static const char *const env_suffix[CT_OPT_COUNT] = {
@@ -38,6 +39,7 @@ static const char *const env_suffix[CT_OPT_COUNT] = {
 	[CT_OPT_MOUNTS] = "CONTAINER_MOUNTS",
 	[CT_OPT_WORKDIR] = "CONTAINER_WORKDIR",
 	[CT_OPT_REMAP_ROOT] = "CONTAINER_REMAP_ROOT",
+	[CT_OPT_WRITABLE] = "CONTAINER_WRITABLE",
 };
 
 #pragma GCC diagnostic push
@@ -63,6 +65,10 @@ static struct spank_option options[] = {
 	 "Be root inside the container (without any privilege) instead of "
 	 "yourself",
 	 0, CT_OPT_REMAP_ROOT, ct_cb},
+	{"container-writable", NULL,
+	 "Give each task a private writable copy of the image's root (default: "
+	 "read-only, shared)",
+	 0, CT_OPT_WRITABLE, ct_cb},
 	SPANK_OPTIONS_TABLE_END};
 #pragma GCC diagnostic pop
 
@@ -88,6 +94,7 @@ static int check(int val, const char *arg, const char *name, char *err,
 		rc = carbon_container_workdir_check(arg, name, err, errlen);
 		break;
 	case CT_OPT_REMAP_ROOT:
+	case CT_OPT_WRITABLE:
 		/* a flag; from the environment: 1 or 0 */
 		if (arg && strcmp(arg, "") && strcmp(arg, "1") &&
 		    strcmp(arg, "0"))
@@ -110,8 +117,8 @@ static int keep(int val, const char *arg, const char *name)
 		slurm_error("%s", err);
 		return -1;
 	}
-	if (val == CT_OPT_REMAP_ROOT)
-		vals.remap_root = !arg || strcmp(arg, "0");
+	if (carbon_ct_opt_is_flag(val))
+		vals.on[val] = !arg || strcmp(arg, "0");
 	else
 		snprintf(vals.v[val], sizeof(vals.v[val]), "%s", arg);
 	vals.set[val] = true;
@@ -124,9 +131,9 @@ static int ct_cb(int val, const char *optarg, int remote)
 	if (val < 0 || val >= CT_OPT_COUNT)
 		return -1;
 	return keep(val,
-		    val == CT_OPT_REMAP_ROOT ? NULL
-		    : optarg		     ? optarg
-					     : "",
+		    carbon_ct_opt_is_flag(val) ? NULL
+		    : optarg		       ? optarg
+					       : "",
 		    names[val]);
 }
 
@@ -138,6 +145,37 @@ struct spank_option *carbon_spank_container_options(void)
 const struct carbon_container_opts *carbon_spank_container_values(void)
 {
 	return &vals;
+}
+
+int carbon_spank_container_remote_env(spank_t sp)
+{
+	static const char *const prefixes[] = {"SLURM_", "SBATCH_"};
+
+	if (vals.set[CT_OPT_IMAGE])
+		return 0;
+	for (int i = 0; i < CT_OPT_COUNT; i++)
+		for (size_t p = 0; p < 2 && !vals.set[i]; p++) {
+			char name[64], v[CARBON_CONTAINER_VALUE_MAX + 1];
+
+			snprintf(name, sizeof(name), "%s%s", prefixes[p],
+				 env_suffix[i]);
+			if (spank_getenv(sp, name, v, sizeof(v)) !=
+			    ESPANK_SUCCESS)
+				continue;
+			if (keep(i, v, name)) {
+				/* the task's stderr is the job's: say it
+				 * there too, not only in slurmd's log */
+				char err[1024];
+
+				if (check(i, v, name, err, sizeof(err)))
+					fprintf(stderr, "spank/carbon: %s\n",
+						err);
+				return -1;
+			}
+		}
+	if (!vals.set[CT_OPT_IMAGE])
+		memset(&vals, 0, sizeof(vals));
+	return 0;
 }
 
 int carbon_spank_container_post_opt(const char *prefix)

@@ -9,10 +9,8 @@
  * Slurm's own set-up stays as it is, and all the work with images and the
  * runtime is done by a program of its own, outside slurmstepd.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
-#include <grp.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,28 +25,111 @@
 #include "task.h"
 
 #ifndef CARBON_LIBEXECDIR
-#define CARBON_LIBEXECDIR "/usr/libexec/slurm-carbon" /* Makefile LIBEXECDIR */
+#define CARBON_LIBEXECDIR "/usr/libexec/slurm-carbon"
 #endif
-
-static char libexec[1024] = CARBON_LIBEXECDIR;
 
 /* Where a task's bundle and runtime state live (carbon-container makes
  * the parent, private to the user). */
 #define RUN_DIR_FMT "/tmp/carbon-container.%u"
 
+/* plugstack.conf's arguments (carbon_spank_task_args) */
+static struct {
+	char libexec[1024];
+	char runtime[1024];   /* the OCI runtime: runc, crun, a path */
+	char cache[1024];     /* the image cache; %u: the user's uid */
+	char cache_limit[32]; /* e.g. 20G */
+	char mirror[256];     /* a registry host for Docker Hub images */
+} conf = {.libexec = CARBON_LIBEXECDIR};
+
+static int arg_path(const char *arg, const char *key, char *dst, size_t len)
+{
+	size_t k = strlen(key);
+
+	if (strncmp(arg, key, k) || arg[k] != '=')
+		return 0;
+	arg += k + 1;
+	if (arg[0] != '/' || strlen(arg) >= len) {
+		slurm_error("spank/carbon: plugstack.conf argument %s=%s: use "
+			    "%s=/ABSOLUTE/PATH (under %zu characters)",
+			    key, arg, key, len);
+		return -1;
+	}
+	snprintf(dst, len, "%s", arg);
+	return 1;
+}
+
 int carbon_spank_task_args(int ac, char **av)
 {
 	for (int i = 0; i < ac; i++) {
-		if (!strncmp(av[i], "libexec=", 8) && av[i][8] == '/') {
-			snprintf(libexec, sizeof(libexec), "%s", av[i] + 8);
+		const char *a = av[i];
+		unsigned long long bytes;
+		char err[256];
+		int rc;
+
+		rc = arg_path(a, "libexec", conf.libexec, sizeof(conf.libexec));
+		if (!rc)
+			rc = arg_path(a, "cache", conf.cache,
+				      sizeof(conf.cache));
+		if (rc < 0)
+			return -1;
+		if (rc)
+			continue;
+		if (!strncmp(a, "runtime=", 8) && a[8] &&
+		    strlen(a + 8) < sizeof(conf.runtime) &&
+		    !strpbrk(a + 8, " \t")) {
+			snprintf(conf.runtime, sizeof(conf.runtime), "%s",
+				 a + 8);
 			continue;
 		}
-		slurm_error("spank/carbon: unknown plugstack.conf argument "
-			    "\"%s\"; use libexec=/ABSOLUTE/DIR",
-			    av[i]);
+		if (!strncmp(a, "cache_limit=", 12)) {
+			if (carbon_container_size_parse(a + 12, "cache_limit",
+							&bytes, err,
+							sizeof(err))) {
+				slurm_error("spank/carbon: plugstack.conf "
+					    "argument %s",
+					    err);
+				return -1;
+			}
+			snprintf(conf.cache_limit, sizeof(conf.cache_limit),
+				 "%s", a + 12);
+			continue;
+		}
+		if (!strncmp(a, "mirror=", 7) && a[7] &&
+		    strlen(a + 7) < sizeof(conf.mirror) &&
+		    strspn(a + 7, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:/") ==
+			    strlen(a + 7)) {
+			snprintf(conf.mirror, sizeof(conf.mirror), "%s", a + 7);
+			continue;
+		}
+		slurm_error(
+			"spank/carbon: unknown or bad plugstack.conf "
+			"argument \"%s\"; use libexec=/DIR, runtime=PROGRAM, "
+			"cache=/DIR (%%u: the uid), cache_limit=SIZE (e.g. "
+			"20G), mirror=HOST[:PORT]",
+			a);
 		return -1;
 	}
 	return 0;
+}
+
+/* conf.cache with %u replaced by the uid. */
+static void cache_of(char *buf, size_t len, uid_t uid)
+{
+	size_t n = 0;
+
+	for (const char *s = conf.cache; *s && n + 1 < len; s++) {
+		if (s[0] == '%' && s[1] == 'u') {
+			n += (size_t)snprintf(buf + n, len - n, "%u",
+					      (unsigned)uid);
+			s++;
+			if (n >= len)
+				n = len - 1;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n] = '\0';
 }
 
 static int set(spank_t sp, const char *name, const char *value)
@@ -69,13 +150,17 @@ int carbon_spank_task_init(spank_t sp)
 		[CT_OPT_MOUNTS] = "_CARBON_CT_MOUNTS",
 		[CT_OPT_WORKDIR] = "_CARBON_CT_WORKDIR",
 		[CT_OPT_REMAP_ROOT] = "_CARBON_CT_REMAP_ROOT",
+		[CT_OPT_WRITABLE] = "_CARBON_CT_WRITABLE",
 	};
-	const struct carbon_container_opts *o = carbon_spank_container_values();
+	const struct carbon_container_opts *o;
 	uint32_t job = 0, step = 0, task = 0;
-	char path[1100], state[256], init[1100];
+	char path[1100], state[256], init[1100], cache[1100];
 	char **argv = NULL;
 	int argc = 0;
 
+	if (carbon_spank_container_remote_env(sp))
+		return -1;
+	o = carbon_spank_container_values();
 	if (!o->set[CT_OPT_IMAGE])
 		return 0;
 	if (spank_get_item(sp, S_JOB_ARGV, &argc, &argv) != ESPANK_SUCCESS ||
@@ -86,17 +171,25 @@ int carbon_spank_task_init(spank_t sp)
 		slurm_error("spank/carbon: container task: no command");
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/carbon-container", libexec);
-	snprintf(init, sizeof(init), "%s/carbon-container-init", libexec);
+	snprintf(path, sizeof(path), "%s/carbon-container", conf.libexec);
+	snprintf(init, sizeof(init), "%s/carbon-container-init", conf.libexec);
 	snprintf(state, sizeof(state), RUN_DIR_FMT "/%u.%u.%u",
 		 (unsigned)getuid(), job, step, task);
-	for (int i = 0; i < CT_OPT_COUNT; i++)
-		if (o->set[i] &&
-		    set(sp, env[i], i == CT_OPT_REMAP_ROOT ? "1" : o->v[i]))
+	for (int i = 0; i < CT_OPT_COUNT; i++) {
+		if (!o->set[i] || (carbon_ct_opt_is_flag(i) && !o->on[i]))
+			continue;
+		if (set(sp, env[i], carbon_ct_opt_is_flag(i) ? "1" : o->v[i]))
 			return -1;
+	}
+	cache_of(cache, sizeof(cache), getuid());
 	if (set(sp, "_CARBON_CT_ARGV0", argv[0]) ||
 	    set(sp, "_CARBON_CT_STATE", state) ||
 	    set(sp, "_CARBON_CT_INIT", init) ||
+	    (conf.runtime[0] && set(sp, "_CARBON_CT_RUNTIME", conf.runtime)) ||
+	    (cache[0] && set(sp, "_CARBON_CT_CACHE", cache)) ||
+	    (conf.cache_limit[0] &&
+	     set(sp, "_CARBON_CT_CACHE_LIMIT", conf.cache_limit)) ||
+	    (conf.mirror[0] && set(sp, "_CARBON_CT_MIRROR", conf.mirror)) ||
 	    (step == SLURM_BATCH_SCRIPT &&
 	     set(sp, "_CARBON_CT_SCRIPT", argv[0])))
 		return -1;
@@ -105,46 +198,29 @@ int carbon_spank_task_init(spank_t sp)
 	return argv[0] ? 0 : -1;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-/* In a child, as the job's user: remove the step's task directories. */
-static void remove_step_dirs(uid_t uid, gid_t gid, uint32_t job, uint32_t step)
-{
-	char dir[128], prefix[64], path[512];
-	struct dirent *e;
-	DIR *d;
-	int bad = 0;
-
-	if (setgroups(0, NULL) || setgid(gid) || setuid(uid))
-		_exit(2);
-	snprintf(dir, sizeof(dir), RUN_DIR_FMT, (unsigned)uid);
-	snprintf(prefix, sizeof(prefix), "%u.%u.", job, step);
-	if (!(d = opendir(dir)))
-		_exit(0);
-	while ((e = readdir(d)))
-		if (!strncmp(e->d_name, prefix, strlen(prefix))) {
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			bad |= nftw(path, remove_one, 8, FTW_DEPTH | FTW_PHYS);
-		}
-	closedir(d);
-	_exit(bad ? 1 : 0);
-}
-
+/*
+ * At the step's end, in slurmstepd (root): `carbon-container clean` as the
+ * job's user removes every run directory of the user that no task holds,
+ * this step's and any a killed slurmstepd left.  Spawned through setpriv
+ * (util-linux) so that no code runs in a forked copy of slurmstepd.
+ */
 int carbon_spank_task_exit(spank_t sp)
 {
 	const struct carbon_container_opts *o = carbon_spank_container_values();
+	char prog[1100], ruid[32], rgid[32], rt[1100];
+	const char *argv[10];
+	const char *envp[] = {"PATH=/usr/local/bin:/usr/bin:/bin", NULL};
+	/* posix_spawn's prototype predates const; the strings stay as they
+	 * are */
+	union {
+		const char **c;
+		char *const *m;
+	} args = {.c = argv}, env = {.c = envp};
 	uint32_t job = 0, step = 0;
 	uid_t uid;
 	gid_t gid;
 	pid_t pid;
-	int status = 0;
+	int status = 0, n = 0, rc;
 
 	if (!o->set[CT_OPT_IMAGE] ||
 	    spank_get_item(sp, S_JOB_UID, &uid) != ESPANK_SUCCESS ||
@@ -152,13 +228,24 @@ int carbon_spank_task_exit(spank_t sp)
 	    spank_get_item(sp, S_JOB_ID, &job) != ESPANK_SUCCESS ||
 	    spank_get_item(sp, S_JOB_STEPID, &step) != ESPANK_SUCCESS)
 		return 0;
-	pid = fork();
-	if (pid == 0)
-		remove_step_dirs(uid, gid, job, step);
-	if (pid < 0) {
+	snprintf(prog, sizeof(prog), "%s/carbon-container", conf.libexec);
+	snprintf(ruid, sizeof(ruid), "--reuid=%u", (unsigned)uid);
+	snprintf(rgid, sizeof(rgid), "--regid=%u", (unsigned)gid);
+	snprintf(rt, sizeof(rt), "%s", conf.runtime[0] ? conf.runtime : "runc");
+	argv[n++] = "setpriv";
+	argv[n++] = ruid;
+	argv[n++] = rgid;
+	argv[n++] = "--clear-groups";
+	argv[n++] = prog;
+	argv[n++] = "clean";
+	argv[n++] = "--runtime";
+	argv[n++] = rt;
+	argv[n] = NULL;
+	rc = posix_spawn(&pid, "/usr/bin/setpriv", NULL, NULL, args.m, env.m);
+	if (rc) {
 		slurm_error("spank/carbon: cannot clean up after the container "
-			    "tasks of %u.%u: fork: %m",
-			    job, step);
+			    "tasks of %u.%u: setpriv: %s",
+			    job, step, strerror(rc));
 		return 0;
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -166,7 +253,8 @@ int carbon_spank_task_exit(spank_t sp)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		slurm_error(
 			"spank/carbon: could not remove every run directory "
-			"of %u.%u in " RUN_DIR_FMT,
-			job, step, (unsigned)uid);
+			"of %u.%u in " RUN_DIR_FMT " (carbon-container clean: "
+			"status %d)",
+			job, step, (unsigned)uid, status);
 	return 0;
 }

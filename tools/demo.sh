@@ -43,6 +43,12 @@ submit -J flexible-cal-only -M cal -t 60 --carbon-urgency=flexible --wrap "$busy
 submit -J normal -t 10 --wrap "$busy"
 submit -J tight-deadline -t 10 --carbon-deadline=now+15minutes --wrap "$busy"
 submit -J at-es-only -M es -t 10 --wrap "$busy"
+# A container job: an image built offline from busybox (no registry needed)
+"$top/tests/container/make-image.sh" "$top/build/demo-image" >/dev/null
+chmod -R a+rX "$top/build/demo-image"
+submit -J container -M cal -t 10 --container-image="oci:$top/build/demo-image/layout:test" \
+	--wrap "echo \"in the image: \$(cat /etc/os-release 2>/dev/null || echo busybox \$(busybox | head -1 | cut -d' ' -f2)), uid \$(id -u)\"; ($busy) 2>/dev/null"
+container_id=${ids[-1]}
 
 
 echo
@@ -151,5 +157,9 @@ print("%d finished jobs: %.7f kWh, %.5f gCO2e; %.5f g had each run at once at it
 print("energy: measured by Slurm, or the power model (CPU use, memory, GPUs, x PUE);")
 print("gCO2e over the real run on the zone that ran it; at once: the same energy at its origin at submission")
 '
+echo
+echo "== the container job's output ($home/slurm-$container_id.out)"
+sed 's/^/  /' "$home/slurm-$container_id.out" 2>/dev/null || echo "  (not run yet)"
+
 echo
 echo "The federation keeps running. Stop it with: make demo-stop"

@@ -107,6 +107,14 @@ int carbon_container_env_each(const char *value, const char *name,
 			      void *arg, char *err,
 			      size_t errlen) CARBON_MUST_CHECK;
 
+/* A size such as "20G": digits, then K, M, G or T (powers of 1024; none:
+ * bytes), at most 2^50 bytes; into *bytes. */
+#define CARBON_CONTAINER_SIZE_FORMS \
+	"use a size in bytes, or with K, M, G or T (e.g. 20G)"
+int carbon_container_size_parse(const char *value, const char *name,
+				unsigned long long *bytes, char *err,
+				size_t errlen) CARBON_MUST_CHECK;
+
 /* Check a --container-workdir value (an absolute path, no `..`). */
 int carbon_container_workdir_check(const char *value, const char *name,
 				   char *err, size_t errlen) CARBON_MUST_CHECK;

@@ -76,22 +76,41 @@ int fini(void)
 	return SLURM_SUCCESS;
 }
 
+/* At most this many variables in the log line, each cut at 80 bytes. */
+#define CARBON_ENV_SUMMARY_MAX 6
+
+static void summarise(char **out, int *n, char **env, uint32_t size,
+		      const char *prefix)
+{
+	for (uint32_t i = 0; env && i < size; i++) {
+		const char *kv = env[i];
+
+		if (!kv || strncmp(kv, prefix, strlen(prefix)))
+			continue;
+		if (++*n > CARBON_ENV_SUMMARY_MAX) {
+			if (*n == CARBON_ENV_SUMMARY_MAX + 1)
+				xstrcat(*out, " ...");
+			continue;
+		}
+		xstrfmtcat(*out, "%s%.80s", *out ? " " : "", kv);
+	}
+}
+
 /*
- * Collect the job's CARBON_* variables into one short string for the log.
- * Values are bounded so a hostile client cannot flood slurmctld's log.
+ * Collect the job's CARBON_* variables (and SLURM_CARBON_* from its own
+ * environment: a job from slurmrestd, or a client without the SPANK
+ * plugin) into one short string for the log.  Bounded in count and length
+ * so that a hostile client cannot flood slurmctld's log.
  */
 static char *carbon_env_summary(const job_desc_msg_t *job_desc)
 {
 	char *out = NULL;
+	int n = 0;
 
-	for (uint32_t i = 0; i < job_desc->spank_job_env_size; i++) {
-		const char *kv = job_desc->spank_job_env[i];
-
-		if (!kv ||
-		    strncmp(kv, CARBON_ENV_PREFIX, strlen(CARBON_ENV_PREFIX)))
-			continue;
-		xstrfmtcat(out, "%s%.80s", out ? " " : "", kv);
-	}
+	summarise(&out, &n, job_desc->spank_job_env,
+		  job_desc->spank_job_env_size, CARBON_ENV_PREFIX);
+	summarise(&out, &n, job_desc->environment, job_desc->env_size,
+		  "SLURM_" CARBON_ENV_PREFIX);
 	return out;
 }
 

@@ -26,18 +26,39 @@
 
 #define PLUGIN "job_submit/carbon"
 
-/* The value of NAME= in the job's spank_job_env, or NULL. */
-static const char *spank_value(const job_desc_msg_t *job, const char *name)
+/* The value of NAME= in a job's variables, or NULL. */
+static const char *value_in(char **env, uint32_t n, const char *name)
 {
 	size_t len = strlen(name);
 
-	for (uint32_t i = 0; i < job->spank_job_env_size; i++) {
-		const char *kv = job->spank_job_env[i];
+	for (uint32_t i = 0; env && i < n; i++) {
+		const char *kv = env[i];
 
 		if (kv && !strncmp(kv, name, len) && kv[len] == '=')
 			return kv + len + 1;
 	}
 	return NULL;
+}
+
+/*
+ * An option's value: what the SPANK plugin put in spank_job_env (NAME, e.g.
+ * CARBON_URGENCY), else SLURM_NAME in the job's own environment, which is
+ * how a job submitted through slurmrestd, or by a client without the
+ * plugin, gives it; *from names which one, for messages.
+ */
+static const char *option_value(const job_desc_msg_t *job, const char *name,
+				const char **from, char *buf, size_t len)
+{
+	const char *v =
+		value_in(job->spank_job_env, job->spank_job_env_size, name);
+
+	if (v)
+		return v;
+	snprintf(buf, len, "SLURM_%s", name);
+	v = value_in(job->environment, job->env_size, buf);
+	if (v)
+		*from = buf;
+	return v;
 }
 
 int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
@@ -46,10 +67,15 @@ int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 {
 	struct carbon_config_job_defaults def = {0};
 	struct carbon_clock clk = carbon_sysclock_now();
+	struct carbon_tag_names names = {0};
+	char u[32], d[32], m[32];
 	struct carbon_tags_input in = {
-		.urgency = spank_value(job, "CARBON_URGENCY"),
-		.deadline = spank_value(job, "CARBON_DEADLINE"),
-		.max_delay = spank_value(job, "CARBON_MAX_DELAY"),
+		.urgency = option_value(job, "CARBON_URGENCY", &names.urgency,
+					u, sizeof(u)),
+		.deadline = option_value(job, "CARBON_DEADLINE",
+					 &names.deadline, d, sizeof(d)),
+		.max_delay = option_value(job, "CARBON_MAX_DELAY",
+					  &names.max_delay, m, sizeof(m)),
 		.submit = now,
 		.time_limit = runtime,
 	};
@@ -74,7 +100,7 @@ int carbon_place_tags(const struct carbon_ctld *c, const job_desc_msg_t *job,
 			in.max_delay = dflt_delay;
 		}
 	}
-	return carbon_tags_parse(&in, &clk, NULL, tags, err, errlen);
+	return carbon_tags_parse(&in, &clk, &names, tags, err, errlen);
 }
 
 static uint64_t bit(int i)

@@ -167,8 +167,24 @@ static int fill(const struct ct_task *t, const char *image_dir, json_object *c,
 	if (env_of(t, p, err, errlen))
 		return -1;
 	snprintf(rootfs, sizeof(rootfs), "%s/bundle/rootfs", image_dir);
+	if (t->writable) {
+		/* a private copy, gone with the run directory */
+		char copy[4200], why[256] = "";
+		const char *cp[] = {"cp",   "-a", "--reflink=auto",
+				    rootfs, copy, NULL};
+
+		snprintf(copy, sizeof(copy), "%s/rootfs", t->state);
+		if (ct_spawn(cp, NULL, 0, why, sizeof(why)))
+			return carbon_error_set(
+				err, errlen, CARBON_EINVAL,
+				"cannot make a writable copy of the image in "
+				"%s%s%s",
+				copy, why[0] ? ": " : "", why);
+		snprintf(rootfs, sizeof(rootfs), "%s", copy);
+	}
 	json_object_object_add(root, "path", json_object_new_string(rootfs));
-	json_object_object_add(root, "readonly", json_object_new_boolean(1));
+	json_object_object_add(root, "readonly",
+			       json_object_new_boolean(!t->writable));
 	json_object_object_add(c, "root", root);
 	ids_of(lx, "uidMappings", (unsigned)t->uid);
 	ids_of(lx, "gidMappings", (unsigned)t->gid);

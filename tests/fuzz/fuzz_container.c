@@ -69,6 +69,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((n >= 0 && n != seen) || (n < 0 && seen))
 		abort();
 	(void)carbon_container_workdir_check(s, NULL, err, sizeof(err));
+	{
+		unsigned long long b = 0;
+
+		if (!carbon_container_size_parse(s, NULL, &b, err,
+						 sizeof(err)) &&
+		    b > (1ULL << 50))
+			abort();
+	}
 	free(s);
 	return 0;
 }

@@ -346,6 +346,56 @@ static void test_workdir(void **state)
 	assert_string_equal(err, "W: empty value; use an absolute path");
 }
 
+static void test_size(void **state)
+{
+	unsigned long long b = 7;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(
+		carbon_container_size_parse("0", NULL, &b, err, sizeof(err)),
+		0);
+	assert_int_equal(b, 0);
+	assert_int_equal(
+		carbon_container_size_parse("1536", NULL, &b, err, sizeof(err)),
+		0);
+	assert_int_equal(b, 1536);
+	assert_int_equal(
+		carbon_container_size_parse("20G", NULL, &b, err, sizeof(err)),
+		0);
+	assert_int_equal(b, 20ULL << 30);
+	assert_int_equal(carbon_container_size_parse("1024T", NULL, &b, err,
+						     sizeof(err)),
+			 0);
+	assert_int_equal(b, 1ULL << 50);
+	b = 7;
+	assert_int_equal(carbon_container_size_parse("1025T", "cache_limit", &b,
+						     err, sizeof(err)),
+			 CARBON_EINVAL);
+	assert_int_equal(b, 7);
+	assert_string_equal(err, "cache_limit: \"1025T\" is not a size up to "
+				 "1024T; use a size in bytes, or with K, M, G "
+				 "or T (e.g. 20G)");
+	assert_int_equal(carbon_container_size_parse("99999999999999999999",
+						     NULL, &b, err,
+						     sizeof(err)),
+			 CARBON_EINVAL);
+	assert_int_equal(
+		carbon_container_size_parse("20g", NULL, &b, err, sizeof(err)),
+		CARBON_EINVAL);
+	assert_int_equal(
+		carbon_container_size_parse("G", NULL, &b, err, sizeof(err)),
+		CARBON_EINVAL);
+	assert_int_equal(
+		carbon_container_size_parse("2GB", NULL, &b, err, sizeof(err)),
+		CARBON_EINVAL);
+	assert_int_equal(
+		carbon_container_size_parse("", "S", &b, err, sizeof(err)),
+		CARBON_EINVAL);
+	assert_string_equal(err, "S: empty; use a size in bytes, or with K, M, "
+				 "G or T (e.g. 20G)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_mounts_refused),
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_workdir),
+		cmocka_unit_test(test_size),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
