@@ -4,7 +4,7 @@
 # says why.
 #
 # dpkg-buildpackage runs on a copy of the tree (what git tracks, plus new
-# files not ignored) in BUILD_DIR/deb/slurm-carbon-VERSION, so the work tree
+# files not ignored; without git, all but build/) in BUILD_DIR/deb/slurm-carbon-VERSION, so the work tree
 # gets no debian/tmp or stamps; the copy's build/slurm points to the
 # configured Slurm source (`make deps`), which the slurmctld plugins need.
 #
@@ -39,9 +39,15 @@ debver=$(cd "$top" && dpkg-parsechangelog -S Version)
 src=$out/slurm-carbon-$debver
 rm -rf "$out"
 mkdir -p "$src/build"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
-	tar --null -T - -cf -) | tar -C "$src" -xf -
+# A clone: what git tracks and new files not ignored; an unpacked tarball
+# (no .git): everything but build/.
+if git -C "$top" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf -) | tar -C "$src" -xf -
+else
+	tar -C "$top" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf -
+fi
 ln -s "$(readlink -f "$top/build/slurm")" "$src/build/slurm"
 
 log "dpkg-buildpackage (Slurm $slurm) in $src"
