@@ -34,8 +34,9 @@ pkgs=(
 	# make test-fresh and make test-deb: a bare Debian 12 root to prove
 	# this list complete and to install the packages in
 	debootstrap
-	# make deb: Debian packages (debhelper), checked with lintian
-	debhelper lintian
+	# make deb: Debian packages (debhelper; dpkg-checkbuilddeps wants
+	# build-essential), checked with lintian
+	debhelper lintian build-essential
 	# container tasks: fetch, unpack and run OCI images rootless; the
 	# tests build their image offline from busybox-static
 	runc skopeo umoci busybox-static
