@@ -152,4 +152,10 @@ print("energy: measured by Slurm, or the power model (CPU use, memory, GPUs, x P
 print("gCO2e over the real run on the zone that ran it; at once: the same energy at its origin at submission")
 '
 echo
+echo "== scarbon report (what a user runs: the same jobs, by cluster)"
+"$top/build/bin/scarbon" report -S now-2h --by cluster || true
+echo
+echo "== scarbon forecast (when and where a 2-hour, 4-core job would emit least)"
+"$top/build/bin/scarbon" forecast --runtime 2h --within 24h --cores 4 || true
+echo
 echo "The federation keeps running. Stop it with: make demo-stop"

@@ -352,7 +352,14 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.runtime > o.within)
 		return usage("--runtime is longer than --within");
-	if (strcmp(verb, "forecast") && (rc = scarbon_set_cluster(o.cluster)))
-		return rc;
-	return run(verb, argc - optind, argv + optind, &o);
+	if (strcmp(verb, "forecast")) {
+		/* slurm.conf, plugins (accounting_storage) */
+		slurm_init(NULL);
+		if ((rc = scarbon_set_cluster(o.cluster)))
+			return rc;
+	}
+	rc = run(verb, argc - optind, argv + optind, &o);
+	if (strcmp(verb, "forecast"))
+		slurm_fini();
+	return rc;
 }
