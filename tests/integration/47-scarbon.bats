@@ -211,15 +211,26 @@ wait_cancelled() {
 }
 
 @test "PrivateData=jobs: user B cannot see user A's job, A can" {
-	local id
+	local id end
 	id=$(submit_as "$CARBON_FED_USER" cal -M cal --hold -t 5 --carbon-urgency=flexible --wrap true)
+	# A sees it once slurmdbd has its record (polled: it arrives in seconds)
+	end=$((SECONDS + 60))
+	until as "$CARBON_FED_USER" "$SCARBON" job "$id" >"$BATS_TEST_TMPDIR/a" 2>&1; do
+		[ $SECONDS -lt $end ] || break
+		sleep 1
+	done
+	grep -q "^Job $id " "$BATS_TEST_TMPDIR/a"
+	# root sees it too; B does not, in the database nor in the queue
+	run "$SCARBON" job "$id"
+	[ "$status" -eq 0 ]
 	run as "$CARBON_FED_USER2" "$SCARBON" job "$id"
 	[ "$status" -eq 3 ]
+	[[ "$output" == *"job $id: not found"* ]]
 	run as "$CARBON_FED_USER2" "$SCARBON" --json -M cal queue
 	[ "$status" -eq 0 ]
 	[[ "$output" != *"$id"* ]]
-	run as "$CARBON_FED_USER" "$SCARBON" job "$id"
+	run as "$CARBON_FED_USER" "$SCARBON" --json -M cal queue
 	at cal scancel -M cal "$id"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"Job $id "* ]]
+	[[ "$output" == *"\"job_id\":$id"* ]]
 }
