@@ -87,6 +87,9 @@ LIBEXEC := $(B)/libexec/carbon-container-init $(B)/libexec/carbon-container
 ifneq ($(wildcard tools/carbon-sim/carbon-sim.h),)
 PROGRAMS += $(B)/bin/carbon-sim
 endif
+ifneq ($(wildcard tools/scarbon/scarbon.h),)
+PROGRAMS += $(B)/bin/scarbon
+endif
 
 # carbon-cached: everything but main.c goes into an archive that its unit
 # tests (tests/cache/) and fuzz targets (tests/fuzz/cache/) link too.
@@ -282,6 +285,19 @@ $(B)/bin/carbon-sim: $(CARBON_SIM_SRCS) tools/carbon-sim/carbon-sim.h \
 	$(Q)$(CC) $(CFLAGS_BASE) $(SIM_CFLAGS) $(LDFLAGS_BASE) -o $@ $(CARBON_SIM_SRCS) \
 		$(LIBSIM) $(LIBCARBON) -lz -lm
 
+# ---- scarbon: the users' view (tools/scarbon, scarbon(1)) ---------------------
+# A Slurm client: links libslurm (public API), libcurl and json-c; reads
+# carbon.conf with every reader's parser (libcacheconf).
+SCARBON_SRCS := $(wildcard tools/scarbon/*.c)
+SCARBON_PKGS := libcurl json-c
+$(B)/bin/scarbon: $(SCARBON_SRCS) tools/scarbon/scarbon.h $(CACHE_CONF) \
+		$(ADAPTERS) $(LIBCARBON) | $(B)/bin
+	$(call say,CCLD,$@)
+	$(Q)$(CC) $(CFLAGS_BASE) -fPIE -pie -Icarbon-cache \
+		$(shell pkg-config --cflags $(SCARBON_PKGS)) $(LDFLAGS_BASE) -o $@ \
+		$(SCARBON_SRCS) $(CACHE_CONF) $(ADAPTERS) $(LIBCARBON) -lslurm \
+		$(shell pkg-config --libs $(SCARBON_PKGS)) -lm
+
 # The documented experiments on the shipped data (data/): JSON in
 # $(B)/bench/carbon, then docs/results-carbon-sim.md regenerated from it.
 bench-carbon: $(B)/bin/carbon-sim $(DATA)
@@ -386,6 +402,10 @@ $(B)/fuzz/fuzz_config: $(CACHE_CONF_SRCS)
 $(B)/fuzz/fuzz_config: private TEST_CFLAGS := -Icarbon-cache
 $(B)/fuzz/fuzz_config: private TEST_LIBS := $(CACHE_CONF_SRCS)
 $(B)/fuzz/fuzz_energytest: $(ENERGYTEST_SRCS) tests/energy/energytest.h
+# fuzz_scarbon_forecast: scarbon's reader of the forecast endpoint's JSON.
+$(B)/fuzz/fuzz_scarbon_forecast: tools/scarbon/forecast_answer.c tools/scarbon/scarbon.h
+$(B)/fuzz/fuzz_scarbon_forecast: private TEST_CFLAGS := -Itools/scarbon $(shell pkg-config --cflags json-c)
+$(B)/fuzz/fuzz_scarbon_forecast: private TEST_LIBS := tools/scarbon/forecast_answer.c $(shell pkg-config --libs json-c)
 $(B)/fuzz/fuzz_energytest: private TEST_CFLAGS := -Itests/energy
 $(B)/fuzz/fuzz_energytest: private TEST_LIBS := $(ENERGYTEST_SRCS)
 

@@ -201,9 +201,15 @@ static int set_field(void *ctx, const char *key, const char *str, double num,
 		r->expected_g = num;
 	} else if (!strcmp(key, "now_g") && !is_str) {
 		r->baseline_g = num;
+	} else if (!strcmp(key, "q") && is_str) {
+		snprintf(r->quality, sizeof(r->quality), "%s", str);
+	} else if (!strcmp(key, "rank") && is_str) {
+		snprintf(r->rank, sizeof(r->rank), "%s", str);
+	} else if (!strcmp(key, "why") && is_str) {
+		snprintf(r->why, sizeof(r->why), "%s", str);
 	}
-	/* Anything else (rank, why, q, fields of later minor versions) is
-	 * for people, not for re-planning. */
+	/* q, rank and why are kept for people (scarbon); fields of later
+	 * minor versions are ignored. */
 	return 0;
 }
 

@@ -161,5 +161,10 @@ echo
 echo "== the container job's output ($home/slurm-$container_id.out)"
 sed 's/^/  /' "$home/slurm-$container_id.out" 2>/dev/null || echo "  (not run yet)"
 
+echo "== scarbon report (what a user runs: the same jobs, by cluster)"
+"$top/build/bin/scarbon" report -S now-2h --by cluster || true
+echo
+echo "== scarbon forecast (when and where a 2-hour, 4-core job would emit least)"
+"$top/build/bin/scarbon" forecast --runtime 2h --within 24h --cores 4 || true
 echo
 echo "The federation keeps running. Stop it with: make demo-stop"

@@ -22,6 +22,7 @@
 #
 # Environment: CARBON_FED_DIR (run directory, default build/fed),
 # CARBON_FED_PORT_BASE (default 16800), CARBON_FED_USER (default carbonuser),
+# CARBON_FED_USER2 (default carbonuser2, a second user for PrivateData tests),
 # CARBON_PLUGINS (directory of the built plugins, default build/plugins),
 # CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
 # date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
@@ -40,6 +41,9 @@ top=$(cd "$here/../.." && pwd)
 RUN=${CARBON_FED_DIR:-$top/build/fed}
 BASE=${CARBON_FED_PORT_BASE:-16800}
 FED_USER=${CARBON_FED_USER:-carbonuser}
+# a second unprivileged user: PrivateData=jobs hides each one's jobs from
+# the other (47-scarbon.bats)
+FED_USER2=${CARBON_FED_USER2:-carbonuser2}
 PLUGINS=${CARBON_PLUGINS:-$top/build/plugins}
 TEST_PLUGINS=${CARBON_TEST_PLUGINS:-$top/build/tests/plugins}
 # The test energy plugin's node poll (slurmctld asks each slurmd for its
@@ -294,10 +298,13 @@ write_carbon_conf() {
 }
 
 ensure_user() {
-	if ! id "$FED_USER" >/dev/null 2>&1; then
-		log "creating unprivileged user $FED_USER"
-		useradd --create-home --shell /bin/bash "$FED_USER"
-	fi
+	local u
+	for u in "$FED_USER" "$FED_USER2"; do
+		if ! id "$u" >/dev/null 2>&1; then
+			log "creating unprivileged user $u"
+			useradd --create-home --shell /bin/bash "$u"
+		fi
+	done
 }
 
 # ---- bring-up ---------------------------------------------------------------
@@ -366,7 +373,7 @@ start_slurmdbd() {
 	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add cluster "${CLUSTERS[@]}" >/dev/null
 	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add account carbon \
 		Description=carbon-tests Organization=carbon cluster="$list" >/dev/null
-	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add user "$FED_USER" root \
+	as_cluster "${CLUSTERS[0]}" sacctmgr -i -Q add user "$FED_USER" "$FED_USER2" root \
 		DefaultAccount=carbon cluster="$list" >/dev/null
 }
 
@@ -655,6 +662,7 @@ cmd_env() {
 	echo "export SLURM_CONF=$RUN/etc/slurm-$c.conf"
 	echo "export CARBON_FED_DIR=$RUN"
 	echo "export CARBON_FED_USER=$FED_USER"
+	echo "export CARBON_FED_USER2=$FED_USER2"
 	echo "export CARBON_REDIS_PORT=$REDIS_PORT"
 	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis.pass"
 	echo "export CARBON_CONF=$RUN/etc/carbon.conf"

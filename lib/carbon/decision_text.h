@@ -84,6 +84,10 @@ struct carbon_decision_record {
 	char allow[CARBON_DECISION_FIELD_MAX]; /* "": every cluster */
 	double expected_g;		       /* -1 when absent */
 	double baseline_g;
+	/* for people (scarbon job/queue): "" when absent */
+	char quality[16];		      /* q */
+	char rank[CARBON_DECISION_FIELD_MAX]; /* "no:49.7,cal:253.9" */
+	char why[CARBON_DECISION_FIELD_MAX];
 };
 
 /*

@@ -172,6 +172,17 @@ static void test_parse_round_trip(void **state)
 	assert_int_equal(r.mode, CARBON_MODE_FAST);
 	assert_float_equal(r.expected_g, 49.7, 1e-9);
 	assert_float_equal(r.baseline_g, 405.4, 1e-9);
+	/* what scarbon tells a user: the data, the ranking, the reason */
+	assert_string_equal(r.quality, carbon_policy_quality_name(d.quality));
+	assert_non_null(strstr(r.rank, "no:"));
+	assert_string_equal(r.why, d.reason);
+	/* an old record without them still reads */
+	assert_int_equal(carbon_decision_parse("{\"carbon\":{\"v\":1,\"at\":"
+					       "\"es\",\"begin\":\"now\"}}",
+					       &r, err, sizeof(err)),
+			 0);
+	assert_string_equal(r.why, "");
+	assert_string_equal(r.rank, "");
 
 	d.deferred = false;
 	d.mode = CARBON_MODE_ECO;
