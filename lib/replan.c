@@ -73,25 +73,24 @@ static const char *not_ours(const struct carbon_replan_job *job)
 		return "record without urgency or latest start";
 	if (r->urgency == CARBON_URGENCY_CRITICAL)
 		return "critical";
-	if (r->begin_by_user)
+	if (r->begin_by_user ||
+	    job->begin_time > (r->deferred ? r->begin : job->now) +
+				      CARBON_REPLAN_BEGIN_SLACK)
 		return "begin time set by the user";
 	return NULL;
 }
 
 /*
- * Did a user or an admin change the begin time the plan set?  Later than
- * the plan (their own --begin, or `scontrol update StartTime=`), or
- * earlier than a deferred plan (`StartTime=now`: run it now).  Only
- * re-planning changes begin and record together, so any other difference
- * is theirs.
+ * Did a user or an admin run a deferred job now (`scontrol update
+ * StartTime=now`)?  Only re-planning changes begin and record together, so
+ * a begin earlier than the deferred record's is theirs.  A later begin is
+ * not marked: Slurm itself delays a requeued job's begin (by the
+ * credential's lifetime), and the job is left alone only until then.
  */
 static bool begin_changed_by_user(const struct carbon_replan_job *job)
 {
 	const struct carbon_decision_record *r = job->record;
 
-	if (job->begin_time >
-	    (r->deferred ? r->begin : job->now) + CARBON_REPLAN_BEGIN_SLACK)
-		return true;
 	return r->deferred && job->begin_time > 0 &&
 	       job->begin_time < r->begin - CARBON_REPLAN_BEGIN_SLACK;
 }

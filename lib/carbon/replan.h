@@ -19,10 +19,11 @@
  *    plan's (the user's own --begin or `scontrol update StartTime=`:
  *    never made earlier) or earlier than a deferred plan's (`scontrol
  *    update JobId=N StartTime=now`: run it now, never deferred again).
- *    The first time it sees such a change, carbon_replan() asks for the
- *    record to be marked "begin_by":"user" (mark_user_begin, with
+ *    The first time it sees a deferred job run now, carbon_replan() asks
+ *    for the record to be marked "begin_by":"user" (mark_user_begin, with
  *    carbon_decision_mark_user_begin()), and a marked record is left
- *    alone for good, whatever its begin time becomes;
+ *    alone for good.  A later begin is not marked (Slurm delays a requeued
+ *    job's begin itself): the job is left alone until that begin;
  *  - at or past its latest start, a job still pending is released: it may
  *    start at once at every allowed cluster (the plan's promise to the
  *    user is kept even when the clean cluster is full);

@@ -98,7 +98,6 @@ elapsed() { sacct_field "$1" ElapsedRaw; }
 	now=$(date +%s)
 	id=$(submit_at es -n1 -t 2 --carbon-urgency=flexible --wrap "$(busy 5)")
 	wait_sacct "$id" COMPLETED 300
-	put NO --spec="$(flat $NO)"
 	[ "$(sacct_field "$id" Cluster)" = no ]
 	begin=$(date -d "$(sacct_field "$id" Start)" +%s)
 	[ "$begin" -ge $((now / 60 * 60 + 120)) ]
@@ -113,6 +112,9 @@ elapsed() { sacct_field "$1" ElapsedRaw; }
 	# by hand: the same energy at es, flat, from submission
 	close "$(field "$fp" cf_g)" "$(py "$kwh * $ES")"
 	close "$(field "$fp" saved_g)" "$(py "$kwh * ($ES - 20)")"
+	# Only now: the footprint is priced on the series the snapshot holds
+	# when it is recorded.
+	put NO --spec="$(flat $NO)"
 }
 
 # down_at_end QUALITY PUT-ARGS...: write ES's record, stop Redis while a
@@ -172,11 +174,11 @@ down_at_end() {
 @test "a heterogeneous job: each component has its own footprint, at its origin" {
 	# Slurm runs a heterogeneous job entirely at the cluster it was
 	# submitted to, even in a federation (heterogeneous_jobs.shtml).
-	local script=$BATS_TEST_TMPDIR/het.sh id rows end k
-	printf '%s\n' '#!/bin/sh' '#SBATCH -n1 -t 5' '#SBATCH hetjob' '#SBATCH -n2 -t 5' \
-		"$(busy 4)" >"$script"
-	chmod 755 "$script"
-	id=$(USER_SLURM_CONF=$(conf_of es) as_user sbatch --parsable -J "$(unique_name)" "$script" | cut -d';' -f1)
+	local id rows end k
+	# the script on stdin: the test's directory is not the user's
+	id=$(printf '%s\n' '#!/bin/sh' '#SBATCH -n1 -t 5' '#SBATCH hetjob' '#SBATCH -n2 -t 5' \
+		"$(busy 4)" | USER_SLURM_CONF=$(conf_of es) as_user sbatch --parsable \
+		-J "$(unique_name)" | cut -d';' -f1)
 	end=$((SECONDS + 120))
 	while [ $SECONDS -lt $end ]; do
 		rows=$(sacct -L -X -n -P -j "$id" -o JobID,Cluster,State,AdminComment)
