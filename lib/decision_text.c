@@ -207,6 +207,8 @@ static int set_field(void *ctx, const char *key, const char *str, double num,
 		snprintf(r->rank, sizeof(r->rank), "%s", str);
 	} else if (!strcmp(key, "why") && is_str) {
 		snprintf(r->why, sizeof(r->why), "%s", str);
+	} else if (!strcmp(key, "begin_by") && is_str) {
+		r->begin_by_user = !strcmp(str, "user");
 	}
 	/* q, rank and why are kept for people (scarbon); fields of later
 	 * minor versions are ignored. */
@@ -230,4 +232,29 @@ int carbon_decision_parse(const char *comment, struct carbon_decision_record *r,
 	if (!r->version || !r->at[0] || !r->has_begin)
 		return bad(err, errlen, "v, at and begin are required", NULL);
 	return 0;
+}
+
+int carbon_decision_mark_user_begin(const char *comment, char *out, size_t len)
+{
+	static const char head[] = "\"carbon\":{", mark[] = "\"begin_by\":";
+	struct carbon_out o = {.buf = out, .len = len};
+	const char *rec, *end, *prev;
+
+	if (!comment || !out || !len)
+		return CARBON_EINVAL;
+	rec = strstr(comment, head);
+	if (!rec)
+		return 1;
+	end = strchr(rec + sizeof(head) - 1, '}');
+	if (!end)
+		return CARBON_EINVAL;
+	if (o.len > CARBON_ADMIN_COMMENT_MAX + 1)
+		o.len = CARBON_ADMIN_COMMENT_MAX + 1;
+	prev = strstr(rec, mark);
+	if (prev && prev < end)
+		carbon_out_put(&o, "%s", comment);
+	else
+		carbon_out_put(&o, "%.*s,%s\"user\"%s", (int)(end - comment),
+			       comment, mark, end);
+	return o.full ? CARBON_ETOOLONG : 0;
 }

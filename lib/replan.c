@@ -73,10 +73,26 @@ static const char *not_ours(const struct carbon_replan_job *job)
 		return "record without urgency or latest start";
 	if (r->urgency == CARBON_URGENCY_CRITICAL)
 		return "critical";
-	if (job->begin_time >
-	    (r->deferred ? r->begin : job->now) + CARBON_REPLAN_BEGIN_SLACK)
+	if (r->begin_by_user ||
+	    job->begin_time > (r->deferred ? r->begin : job->now) +
+				      CARBON_REPLAN_BEGIN_SLACK)
 		return "begin time set by the user";
 	return NULL;
+}
+
+/*
+ * Did a user or an admin run a deferred job now (`scontrol update
+ * StartTime=now`)?  Only re-planning changes begin and record together, so
+ * a begin earlier than the deferred record's is theirs.  A later begin is
+ * not marked: Slurm itself delays a requeued job's begin (by the
+ * credential's lifetime), and the job is left alone only until then.
+ */
+static bool begin_changed_by_user(const struct carbon_replan_job *job)
+{
+	const struct carbon_decision_record *r = job->record;
+
+	return r->deferred && job->begin_time > 0 &&
+	       job->begin_time < r->begin - CARBON_REPLAN_BEGIN_SLACK;
 }
 
 int carbon_replan(const struct carbon_policy_params *params,
@@ -99,6 +115,11 @@ int carbon_replan(const struct carbon_policy_params *params,
 	skip = not_ours(job);
 	if (skip)
 		return leave(out, skip);
+	if (begin_changed_by_user(job)) {
+		leave(out, "begin time set by the user: marked in the record");
+		out->mark_user_begin = true;
+		return 0;
+	}
 	plan = index_of(clusters, n, r->at, strlen(r->at));
 	if (plan < 0)
 		return leave(out, "planned cluster not in carbon.conf");

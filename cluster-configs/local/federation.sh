@@ -16,6 +16,13 @@
 #                          slurm.conf files and acct_gather.conf, then
 #                          `scontrol reconfigure` at each cluster and waits
 #                          until its slurmd has reloaded the plugin
+#   federation.sh redis stop|start    stop Redis (by PID) or start it again
+#                          (empty: it keeps no data on disk)
+#   federation.sh cached stop|start   the same for carbon-cached
+#
+# Each node has two count-only GPUs (gres/gpu, Gres=gpu:2): slurmd drops a
+# GPU without File=, so gres.conf names $RUN/dev/gpu0 and gpu1, symlinks to
+# /dev/null.
 #
 # Must run as root.  Jobs are submitted as the unprivileged user $FED_USER,
 # created if missing.  Each `up` starts from empty state and a new database.
@@ -218,6 +225,11 @@ write_configs() {
 		mkdir -p "$RUN/state/$c" "$RUN/spool/$(node_of "$c")"
 	done
 	write_acct_gather_conf
+	mkdir -p "$RUN/dev"
+	ln -sf /dev/null "$RUN/dev/gpu0"
+	ln -sf /dev/null "$RUN/dev/gpu1"
+	printf '%s\n' "# gres.conf of the local federation (generated): two count-only GPUs a node." \
+		"Name=gpu File=$RUN/dev/gpu[0-1]" >"$RUN/etc/gres.conf"
 	# slurmdbd (22.05 has no -f) reads slurmdbd.conf from $SLURM_CONF's dir.
 	(umask 077 && render "$here/slurmdbd.conf.in" "$RUN/etc/slurmdbd.conf" \
 		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" \
@@ -586,6 +598,25 @@ energy_state_reached() { # CLUSTER STATE COUNT-BEFORE
 	[ "$(energy_log_count "$1" "$2")" -gt "$3" ]
 }
 
+# redis|cached stop|start: one daemon of the running federation, by PID.
+cmd_daemon() {
+	[ "$(id -u)" = 0 ] || die "must run as root"
+	local name=$1 what=${2:-}
+	cd "$RUN"
+	case "$what" in
+	stop) stop "$name" ;;
+	start)
+		if alive "$name"; then
+			log "$name: already running"
+			return 0
+		fi
+		if [ "$name" = redis ]; then start_redis; else start_carbon_cached; fi
+		;;
+	*) die "$name: give stop or start" ;;
+	esac
+	log "$name: $what done"
+}
+
 port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
 
 ALL=()
@@ -680,6 +711,8 @@ restart)
 	cmd_restart "$@"
 	;;
 energy) cmd_energy "${2:-}" ;;
+redis) cmd_daemon redis "${2:-}" ;;
+cached) cmd_daemon carbon-cached "${2:-}" ;;
 *)
 	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
 	exit 2

@@ -21,6 +21,9 @@
  *          origin (-1: unknown)
  *   rank   cluster:gCO2e at its best start, best first
  *   why    the policy's reason
+ *   begin_by  "user" once re-planning saw the job's begin time changed by
+ *          a user or an admin (`scontrol update JobId=N StartTime=now`, or
+ *          a later one): re-planning leaves the job alone from then on
  *
  * AdminComment may hold other things a site keeps there; merging
  * preserves them: an empty comment becomes {"carbon":{...}}; a JSON object
@@ -88,6 +91,7 @@ struct carbon_decision_record {
 	char quality[16];		      /* q */
 	char rank[CARBON_DECISION_FIELD_MAX]; /* "no:49.7,cal:253.9" */
 	char why[CARBON_DECISION_FIELD_MAX];
+	bool begin_by_user; /* "begin_by":"user" */
 };
 
 /*
@@ -98,5 +102,15 @@ struct carbon_decision_record {
  */
 int carbon_decision_parse(const char *comment, struct carbon_decision_record *r,
 			  char *err, size_t errlen) CARBON_MUST_CHECK;
+
+/*
+ * comment with its carbon record marked "begin_by":"user" into out (the
+ * rest of the comment and of the record unchanged; a record marked
+ * already is copied as it is).  Returns 0; 1 when comment has no carbon
+ * record; CARBON_EINVAL (NULL, a record without its end) or
+ * CARBON_ETOOLONG (beyond len or CARBON_ADMIN_COMMENT_MAX).
+ */
+int carbon_decision_mark_user_begin(const char *comment, char *out,
+				    size_t len) CARBON_MUST_CHECK;
 
 #endif

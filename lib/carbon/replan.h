@@ -15,8 +15,15 @@
  *  - left alone: held, dependent, array and heterogeneous jobs, critical
  *    jobs, records without urgency or latest start (written by an older
  *    version or by hand), a planned cluster unknown to carbon.conf, and a
- *    job whose begin time is later than the plan's (the user's own
- *    --begin or `scontrol update BeginTime=`: never made earlier);
+ *    job whose begin time a user or an admin changed: later than the
+ *    plan's (the user's own --begin or `scontrol update StartTime=`:
+ *    never made earlier) or earlier than a deferred plan's (`scontrol
+ *    update JobId=N StartTime=now`: run it now, never deferred again).
+ *    The first time it sees a deferred job run now, carbon_replan() asks
+ *    for the record to be marked "begin_by":"user" (mark_user_begin, with
+ *    carbon_decision_mark_user_begin()), and a marked record is left
+ *    alone for good.  A later begin is not marked (Slurm delays a requeued
+ *    job's begin itself): the job is left alone until that begin;
  *  - at or past its latest start, a job still pending is released: it may
  *    start at once at every allowed cluster (the plan's promise to the
  *    user is kept even when the clean cluster is full);
@@ -37,7 +44,7 @@
 #include "carbon/error.h"
 #include "carbon/policy.h"
 
-/* A user's begin time this much after the plan's is the user's own. */
+/* A begin time this far from the plan's is a user's or an admin's. */
 #define CARBON_REPLAN_BEGIN_SLACK 60
 
 struct carbon_replan_job {
@@ -59,6 +66,9 @@ struct carbon_replan {
 	int64_t begin;	   /* new begin time (<= now: at once) */
 	uint64_t siblings; /* new cluster set */
 	bool released;	   /* latest start reached */
+	/* update is false: mark the record "begin_by":"user" and change
+	 * nothing else (a user or an admin changed the begin time) */
+	bool mark_user_begin;
 	struct carbon_policy_decision decision; /* for the new record */
 	char why[CARBON_POLICY_REASON_MAX];	/* also when left alone */
 };

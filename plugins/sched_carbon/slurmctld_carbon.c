@@ -176,6 +176,15 @@ struct updates {
 	size_t n, cap;
 };
 
+static struct update *next_update(struct updates *ups)
+{
+	if (ups->n == ups->cap) {
+		ups->cap = ups->cap ? 2 * ups->cap : 16;
+		xrecalloc(ups->u, ups->cap, sizeof(*ups->u));
+	}
+	return &ups->u[ups->n++];
+}
+
 static void add_update(const struct view *v, const slurm_job_info_t *o,
 		       const struct carbon_replan *rp, uint64_t siblings,
 		       struct updates *ups)
@@ -192,11 +201,7 @@ static void add_update(const struct view *v, const slurm_job_info_t *o,
 		      plugin_type, o->job_id);
 		return;
 	}
-	if (ups->n == ups->cap) {
-		ups->cap = ups->cap ? 2 * ups->cap : 16;
-		xrecalloc(ups->u, ups->cap, sizeof(*ups->u));
-	}
-	u = &ups->u[ups->n++];
+	u = next_update(ups);
 	u->job_id = o->job_id;
 	u->begin = (time_t)rp->begin;
 	u->admin_comment = xstrdup(merged);
@@ -204,6 +209,27 @@ static void add_update(const struct view *v, const slurm_job_info_t *o,
 		(v->self_id && rp->siblings != siblings)
 			? carbon_job_cluster_list(v->names, v->n, rp->siblings)
 			: NULL;
+	snprintf(u->why, sizeof(u->why), "%s", rp->why);
+}
+
+/* A user or an admin changed the begin time: only the record changes,
+ * marked "begin_by":"user", so no later pass defers the job again. */
+static void add_mark(const slurm_job_info_t *o, const struct carbon_replan *rp,
+		     struct updates *ups)
+{
+	char merged[CARBON_ADMIN_COMMENT_MAX + 1];
+	struct update *u;
+
+	if (carbon_decision_mark_user_begin(o->admin_comment, merged,
+					    sizeof(merged))) {
+		error("%s: job %u: record cannot be marked; left alone",
+		      plugin_type, o->job_id);
+		return;
+	}
+	u = next_update(ups);
+	u->job_id = o->job_id;
+	u->begin = 0; /* unchanged */
+	u->admin_comment = xstrdup(merged);
 	snprintf(u->why, sizeof(u->why), "%s", rp->why);
 }
 
@@ -268,6 +294,8 @@ static void replan_job(const struct view *v,
 	}
 	if (rp.update)
 		add_update(v, o, &rp, rj.siblings, ups);
+	else if (rp.mark_user_begin)
+		add_mark(o, &rp, ups);
 	else
 		debug2("%s: job %u: %s", plugin_type, o->job_id, rp.why);
 }
@@ -312,10 +340,14 @@ static uint64_t send_updates(struct updates *ups)
 		u.clusters = up->clusters;
 		if (slurm_update_job(&u) == SLURM_SUCCESS) {
 			ok++;
-			info("%s: job %u %s; begin %s, clusters %s",
-			     plugin_type, up->job_id, up->why,
-			     up->begin > time(NULL) ? "later" : "now",
-			     up->clusters ? up->clusters : "unchanged");
+			if (!up->begin)
+				info("%s: job %u %s", plugin_type, up->job_id,
+				     up->why);
+			else
+				info("%s: job %u %s; begin %s, clusters %s",
+				     plugin_type, up->job_id, up->why,
+				     up->begin > time(NULL) ? "later" : "now",
+				     up->clusters ? up->clusters : "unchanged");
 		} else {
 			refused++;
 			error("%s: job %u: update refused: %s", plugin_type,

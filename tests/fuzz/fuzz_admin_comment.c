@@ -59,6 +59,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rc != 0 && rc != 1 && rc != CARBON_EINVAL)
 		abort();
+	/* the re-planner's mark: a newly marked record reads as the user's,
+	 * and a second mark changes nothing */
+	if (!carbon_decision_mark_user_begin(old, once, sizeof(once))) {
+		if (!strstr(old, "begin_by") &&
+		    !carbon_decision_parse(once, &r2, err, sizeof(err)) &&
+		    !r2.begin_by_user)
+			abort();
+		if (!carbon_decision_mark_user_begin(once, twice,
+						     sizeof(twice)) &&
+		    strcmp(once, twice))
+			abort();
+	}
 	free(old);
 	return 0;
 }

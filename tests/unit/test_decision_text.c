@@ -292,6 +292,50 @@ static void test_parse_times(void **state)
 		    "bad value of at");
 }
 
+/* `scontrol update StartTime=now` seen by re-planning: the mark. */
+static void test_mark_user_begin(void **state)
+{
+	const char *rec = "audit {\"carbon\":{\"v\":1,\"at\":\"no\","
+			  "\"begin\":\"2023-06-15T17:00:00Z\"},\"x\":1}";
+	struct carbon_decision_record r;
+	char out[256], again[256], small[24];
+
+	(void)state;
+	assert_int_equal(carbon_decision_mark_user_begin(rec, out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "audit {\"carbon\":{\"v\":1,\"at\":\"no\","
+				 "\"begin\":\"2023-06-15T17:00:00Z\","
+				 "\"begin_by\":\"user\"},\"x\":1}");
+	assert_int_equal(carbon_decision_parse(out, &r, NULL, 0), 0);
+	assert_true(r.begin_by_user);
+	assert_true(r.deferred);
+	assert_int_equal(carbon_decision_parse(rec, &r, NULL, 0), 0);
+	assert_false(r.begin_by_user);
+	/* Marked once only. */
+	assert_int_equal(
+		carbon_decision_mark_user_begin(out, again, sizeof(again)), 0);
+	assert_string_equal(again, out);
+	/* Another value is not the user's. */
+	assert_int_equal(
+		carbon_decision_parse("{\"carbon\":{\"v\":1,\"at\":\"no\","
+				      "\"begin\":\"now\",\"begin_by\":\"x\"}}",
+				      &r, NULL, 0),
+		0);
+	assert_false(r.begin_by_user);
+	/* No record, a broken one, too long, NULL. */
+	assert_int_equal(carbon_decision_mark_user_begin("audit", out, 8), 1);
+	assert_int_equal(carbon_decision_mark_user_begin("\"carbon\":{\"v\"",
+							 out, sizeof(out)),
+			 CARBON_EINVAL);
+	assert_int_equal(
+		carbon_decision_mark_user_begin(rec, small, sizeof(small)),
+		CARBON_ETOOLONG);
+	assert_int_equal(carbon_decision_mark_user_begin(NULL, out, 8),
+			 CARBON_EINVAL);
+	assert_int_equal(carbon_decision_mark_user_begin(rec, NULL, 8),
+			 CARBON_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_parse_round_trip),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_times),
+		cmocka_unit_test(test_mark_user_begin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

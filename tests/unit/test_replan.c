@@ -202,6 +202,50 @@ static void test_jobs_left_alone(void **state)
 	left_because(f, "no allowed cluster");
 }
 
+/* `scontrol update JobId=N StartTime=now` on a deferred job: marked once,
+ * then never deferred again. */
+static void test_run_now_by_the_user(void **state)
+{
+	struct fixture *f = *state;
+
+	f->job.now = T0 + 600;
+	f->job.begin_time = T0 + 300; /* StartTime=now, five minutes ago */
+	replan(f);
+	assert_false(f->out.update);
+	assert_true(f->out.mark_user_begin);
+	assert_non_null(strstr(f->out.why, "begin time set by the user"));
+	/* Marked: left alone, even where a cleaner window would move it. */
+	f->rec.begin_by_user = true;
+	replan(f);
+	assert_false(f->out.update);
+	assert_false(f->out.mark_user_begin);
+	assert_non_null(strstr(f->out.why, "begin time set by the user"));
+	/* ... and at its latest start too: nothing to release. */
+	f->job.now = T0 + 20 * H;
+	left_because(f, "begin time set by the user");
+	assert_false(f->out.mark_user_begin);
+	/* A later begin than the plan's is left alone, not marked: Slurm
+	 * delays a requeued job's begin itself. */
+	f->rec.begin_by_user = false;
+	f->job.now = T0;
+	f->job.begin_time = f->rec.begin + 2 * H;
+	left_because(f, "begin time set by the user");
+	assert_false(f->out.mark_user_begin);
+	/* Within the slack of the plan's begin: still the plan's. */
+	f->job.begin_time = f->rec.begin - CARBON_REPLAN_BEGIN_SLACK;
+	replan(f);
+	assert_false(f->out.mark_user_begin);
+	assert_true(f->out.update); /* re-planned to es's midday */
+	/* The re-planner's own earlier begin comes with a new record, whose
+	 * begin is the job's: not the user's. */
+	f->rec.begin = f->job.begin_time = T0 + 10 * H;
+	strcpy(f->rec.at, "es");
+	f->job.siblings = BIT(ES);
+	replan(f);
+	assert_false(f->out.mark_user_begin);
+	assert_false(f->out.update);
+}
+
 static void test_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -239,6 +283,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_released_at_the_latest_start, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs_left_alone, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_run_now_by_the_user, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};
