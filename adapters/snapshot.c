@@ -48,6 +48,10 @@ struct carbon_snapshot {
 	char key[CARBON_SECRET_MAX + 1];
 	size_t keylen;
 	char key_id[CARBON_CONFIG_NAME_BUF];
+	bool has_key;
+	/* the secret files, read again at each refresh until both are read */
+	char key_file[CARBON_CONFIG_PATH_MAX + 1];
+	char password_file[CARBON_CONFIG_PATH_MAX + 1];
 	int64_t interval;
 
 	carbon_log_fn *log;
@@ -78,25 +82,44 @@ static void count(struct carbon_snapshot *s, uint64_t *field)
 	pthread_mutex_unlock(&s->wake_lock);
 }
 
-static int read_secrets(struct carbon_snapshot *s,
-			const struct carbon_config *cfg, char *err,
-			size_t errlen)
+/*
+ * Read the HMAC key and the Redis password while either is missing: at
+ * creation and again at every refresh, so that a fixed permission takes
+ * effect without a restart.  A failure is an error in the log each time
+ * (every decision uses the fallbacks meanwhile) and counted.
+ */
+static bool read_secrets(struct carbon_snapshot *s)
 {
+	char err[512];
 	size_t len;
-	int rc;
 
-	if (!cfg->hmac_key_file[0])
-		return carbon_error_set(err, errlen, CARBON_EINVAL,
-					"HmacKeyFile is not set: records "
-					"cannot be verified");
-	rc = carbon_secret_read(cfg->hmac_key_file, s->key, sizeof(s->key),
-				&s->keylen, err, errlen);
-	if (rc || !cfg->redis_password_file[0])
-		return rc;
-	rc = carbon_secret_read(cfg->redis_password_file, s->password,
-				sizeof(s->password), &len, err, errlen);
-	s->has_password = !rc;
-	return rc;
+	if (!s->key_file[0]) {
+		logf_(s, CARBON_LOG_ERROR,
+		      "HmacKeyFile is not set: records cannot be verified; "
+		      "every decision uses the configured fallbacks");
+		count(s, &s->stats.secret_errors);
+		return false;
+	}
+	if (!s->has_key &&
+	    carbon_secret_read(s->key_file, s->key, sizeof(s->key), &s->keylen,
+			       err, sizeof(err)))
+		goto fail;
+	s->has_key = true;
+	if (!s->password_file[0] || s->has_password)
+		return true;
+	if (carbon_secret_read(s->password_file, s->password,
+			       sizeof(s->password), &len, err, sizeof(err)))
+		goto fail;
+	s->has_password = true;
+	return true;
+fail:
+	logf_(s, CARBON_LOG_ERROR,
+	      "cannot read a secret: %s; no carbon data is read and every "
+	      "decision uses the configured fallbacks until it can be (tried "
+	      "again at every refresh)",
+	      err);
+	count(s, &s->stats.secret_errors);
+	return false;
 }
 
 static int init_slots(struct carbon_snapshot *s,
@@ -152,8 +175,10 @@ struct carbon_snapshot *carbon_snapshot_new(const struct carbon_config *cfg,
 	s->timeout.tv_sec = cfg->redis_timeout_ms / 1000;
 	s->timeout.tv_usec = (cfg->redis_timeout_ms % 1000) * 1000;
 	s->interval = cfg->snapshot_refresh > 0 ? cfg->snapshot_refresh : 60;
-	if (read_secrets(s, cfg, err, errlen) ||
-	    init_slots(s, cfg, err, errlen)) {
+	snprintf(s->key_file, sizeof(s->key_file), "%s", cfg->hmac_key_file);
+	snprintf(s->password_file, sizeof(s->password_file), "%s",
+		 cfg->redis_password_file);
+	if (init_slots(s, cfg, err, errlen)) {
 		carbon_snapshot_free(s);
 		return NULL;
 	}
@@ -317,6 +342,12 @@ int carbon_snapshot_refresh(struct carbon_snapshot *s)
 
 	if (!s)
 		return CARBON_EINVAL;
+	if (!read_secrets(s)) {
+		pthread_mutex_lock(&s->wake_lock);
+		s->stats.refreshes++;
+		pthread_mutex_unlock(&s->wake_lock);
+		return CARBON_EINVAL;
+	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		was_connected = s->redis != NULL;
 		if (!connect_redis(s)) {

@@ -55,13 +55,19 @@ struct carbon_snapshot_stats {
 	uint64_t missing;   /* GET answered nothing */
 	uint64_t rejected;  /* bad signature or record */
 	uint64_t redis_errors;
-	int64_t last_ok; /* when Redis last answered; 0: never */
+	uint64_t secret_errors; /* refreshes without a readable key/password */
+	int64_t last_ok;	/* when Redis last answered; 0: never */
 };
 
 /*
  * A snapshot of cfg's zones (cfg is copied where needed and may be freed
- * after).  Reads the HMAC key and the Redis password now, so a bad file is
- * reported at once.  NULL with err filled on failure.
+ * after).  The HMAC key and the Redis password are read at the first
+ * refresh and, while either cannot be read (missing, unreadable to this
+ * user, a mode or owner secret.h refuses), again at every refresh: each
+ * failure is logged at error level and counted in secret_errors, and no
+ * record is read meanwhile (every decision uses the fallbacks), so that a
+ * fixed permission takes effect without a restart.  NULL with err filled
+ * on failure (no memory, a zone without a Redis key name).
  */
 struct carbon_snapshot *carbon_snapshot_new(const struct carbon_config *cfg,
 					    carbon_log_fn *log, void *log_ctx,

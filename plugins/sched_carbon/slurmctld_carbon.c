@@ -507,6 +507,32 @@ static void add_pair(List pairs, const char *name, char *value_owned)
 	list_append(pairs, kp);
 }
 
+/* This plugin's snapshot's counters (job_submit/carbon keeps its own). */
+static void add_snapshot_pairs(List pairs)
+{
+	struct carbon_snapshot_stats st = {0};
+	bool have = false;
+
+	carbon_ctld_read_lock(&ctld);
+	if (ctld.snap) {
+		carbon_snapshot_stats_get(ctld.snap, &st);
+		have = true;
+	}
+	carbon_ctld_read_unlock(&ctld);
+	add_pair(pairs, "SnapshotRefreshes",
+		 have ? xstrdup_printf("%" PRIu64, st.refreshes)
+		      : xstrdup("none (no snapshot)"));
+	add_pair(pairs, "RecordsLoaded", xstrdup_printf("%" PRIu64, st.loaded));
+	add_pair(pairs, "RecordsMissing",
+		 xstrdup_printf("%" PRIu64, st.missing));
+	add_pair(pairs, "RecordsRejected",
+		 xstrdup_printf("%" PRIu64, st.rejected));
+	add_pair(pairs, "RedisErrors",
+		 xstrdup_printf("%" PRIu64, st.redis_errors));
+	add_pair(pairs, "SecretErrors",
+		 xstrdup_printf("%" PRIu64, st.secret_errors));
+}
+
 /* Shown by `scontrol show config` under the plugstack section. */
 void slurmctld_plugstack_p_get_config(config_plugin_params_t *p)
 {
@@ -545,4 +571,5 @@ void slurmctld_plugstack_p_get_config(config_plugin_params_t *p)
 		 xstrdup_printf("%" PRIu64, fs.recorded));
 	add_pair(p->key_pairs, "FootprintsFailed",
 		 xstrdup_printf("%" PRIu64, fs.failed));
+	add_snapshot_pairs(p->key_pairs);
 }

@@ -162,7 +162,7 @@ static void test_loose_secret_refused(void **state)
 	carbon_config_free(cfg);
 
 	assert_int_equal(chmod(fx->key, 0600), 0);
-	assert_int_equal(chmod(fx->pass, 0640), 0);
+	assert_int_equal(chmod(fx->pass, 0604), 0);
 	assert_int_not_equal(build(fx, good, &cfg, &rt, err, sizeof(err)), 0);
 	assert_non_null(strstr(err, "RedisPasswordFile: secret file"));
 	carbon_config_free(cfg);
