@@ -3,7 +3,11 @@
  * cache_conf.h): its global keys, the providers' record kinds, and the
  * check that runs once the whole file is in.  Pure: libc and libcarbon.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache_conf.h"
 
@@ -71,4 +75,47 @@ const struct carbon_cache_conf *
 carbon_cache_conf_peek(const struct carbon_config *cfg)
 {
 	return carbon_config_ext_peek(cfg, &carbon_cache_conf_schema);
+}
+
+int carbon_cache_conf_load(const char *path, struct carbon_config **out,
+			   char *err, size_t errlen)
+{
+	struct carbon_config *cfg = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	ssize_t r;
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return carbon_error_set(err, errlen, CARBON_EINVAL, "%s: %s",
+					path, strerror(errno));
+	buf = malloc(CARBON_CONFIG_BYTES_MAX + 1);
+	while (buf && len <= CARBON_CONFIG_BYTES_MAX &&
+	       (r = read(fd, buf + len, CARBON_CONFIG_BYTES_MAX + 1 - len)) !=
+		       0) {
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	cfg = buf ? carbon_cache_conf_new() : NULL;
+	if (!cfg)
+		rc = carbon_error_set(err, errlen, CARBON_ENOMEM,
+				      "out of memory");
+	else if (len > CARBON_CONFIG_BYTES_MAX)
+		rc = carbon_error_set(err, errlen, CARBON_ETOOLONG,
+				      "%s: larger than %d bytes", path,
+				      CARBON_CONFIG_BYTES_MAX);
+	else
+		rc = carbon_config_parse(cfg, buf, len, path, err, errlen);
+	free(buf);
+	if (rc) {
+		carbon_config_free(cfg);
+		return rc;
+	}
+	*out = cfg;
+	return 0;
 }

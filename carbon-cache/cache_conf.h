@@ -58,6 +58,11 @@ extern const struct carbon_config_schema carbon_cache_conf_schema;
 /* A config that knows carbon-cached's keys; NULL if out of memory. */
 struct carbon_config *carbon_cache_conf_new(void);
 
+/* Read (at most CARBON_CONFIG_BYTES_MAX bytes) and parse the file at path
+ * into a new config (*out, for carbon_config_free); err says why not. */
+int carbon_cache_conf_load(const char *path, struct carbon_config **out,
+			   char *err, size_t errlen) CARBON_MUST_CHECK;
+
 /* cfg's block; NULL when cfg was not made by carbon_cache_conf_new(). */
 const struct carbon_cache_conf *
 carbon_cache_conf_peek(const struct carbon_config *cfg);

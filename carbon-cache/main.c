@@ -89,49 +89,6 @@ static void usage(FILE *f)
 		CARBON_CONFIG_DEFAULT_FILE);
 }
 
-static int read_config(const char *path, struct carbon_config **out, char *err,
-		       size_t errlen)
-{
-	struct carbon_config *cfg = NULL;
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd, rc;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return carbon_error_set(err, errlen, CARBON_EINVAL, "%s: %s",
-					path, strerror(errno));
-	buf = malloc(CARBON_CONFIG_BYTES_MAX + 1);
-	while (buf && len <= CARBON_CONFIG_BYTES_MAX &&
-	       (r = read(fd, buf + len, CARBON_CONFIG_BYTES_MAX + 1 - len)) !=
-		       0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	cfg = buf ? carbon_cache_conf_new() : NULL;
-	if (!cfg)
-		rc = carbon_error_set(err, errlen, CARBON_ENOMEM,
-				      "out of memory");
-	else if (len > CARBON_CONFIG_BYTES_MAX)
-		rc = carbon_error_set(err, errlen, CARBON_ETOOLONG,
-				      "%s: larger than %d bytes", path,
-				      CARBON_CONFIG_BYTES_MAX);
-	else
-		rc = carbon_config_parse(cfg, buf, len, path, err, errlen);
-	free(buf);
-	if (rc) {
-		carbon_config_free(cfg);
-		return rc;
-	}
-	*out = cfg;
-	return 0;
-}
-
 static void print_summary(const struct carbon_config *cfg,
 			  const struct carbon_runtime *rt)
 {
@@ -182,7 +139,7 @@ static int run(const char *path, bool once, bool check)
 	char err[MSG_MAX];
 	int status = 1;
 
-	if (read_config(path, &cfg, err, sizeof(err)) ||
+	if (carbon_cache_conf_load(path, &cfg, err, sizeof(err)) ||
 	    carbon_runtime_new(cfg, &stop_flag, &rt, err, sizeof(err))) {
 		fprintf(stderr, "carbon-cached: %s\n", err);
 		goto out;

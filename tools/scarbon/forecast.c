@@ -77,39 +77,18 @@ static int http_get(const char *url, struct body *b, long *status)
 static struct carbon_config *load_conf(const char *path)
 {
 	struct carbon_config *cfg = NULL;
-	char err[512], *buf = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char err[512];
 
-	if (fd < 0) {
+	if (access(path, R_OK)) {
 		scarbon_err("%s: %s (give the file with -C or $CARBON_CONF, or "
 			    "the endpoint with --url)",
 			    path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(CARBON_CONFIG_BYTES_MAX + 1);
-	while (buf && len <= CARBON_CONFIG_BYTES_MAX &&
-	       (r = read(fd, buf + len, CARBON_CONFIG_BYTES_MAX + 1 - len)) !=
-		       0) {
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	cfg = buf && len <= CARBON_CONFIG_BYTES_MAX ? carbon_cache_conf_new()
-						    : NULL;
-	if (cfg && carbon_config_parse(cfg, buf, len, path, err, sizeof(err))) {
+	if (carbon_cache_conf_load(path, &cfg, err, sizeof(err))) {
 		scarbon_err("%s", err);
-		carbon_config_free(cfg);
-		cfg = NULL;
-	} else if (!cfg) {
-		scarbon_err("%s: cannot read it (larger than %d bytes?)", path,
-			    CARBON_CONFIG_BYTES_MAX);
+		return NULL;
 	}
-	free(buf);
 	return cfg;
 }
 

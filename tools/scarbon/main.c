@@ -277,6 +277,23 @@ static int check_verb(const char *verb, const struct scarbon_opts *o,
 	return 0;
 }
 
+/* Parse options with getopt_long from optind on, noting which were given. */
+static int options(int argc, char **argv, const char *spec,
+		   struct scarbon_opts *o, bool *given)
+{
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
+		if (c == '?')
+			return usage(NULL);
+		if ((rc = option(c, o)))
+			return rc;
+		if (c >= 0 && c <= O_URL)
+			given[c] = true;
+	}
+	return 0;
+}
+
 static int run(const char *verb, int argc, char **argv, struct scarbon_opts *o)
 {
 	if (!strcmp(verb, "job")) {
@@ -311,7 +328,7 @@ int main(int argc, char **argv)
 	struct scarbon_opts o = {0};
 	bool given[O_URL + 1] = {0};
 	const char *verb;
-	int c, rc;
+	int rc;
 
 	o.now = (int64_t)time(NULL);
 	o.end = o.now;
@@ -321,15 +338,8 @@ int main(int argc, char **argv)
 	o.within = 86400;
 	o.cores = 1;
 	/* options may come before or after the verb, as in sacctmgr */
-	while ((c = getopt_long(argc, argv, "+M:C:hu:S:E:", longopts, NULL)) !=
-	       -1) {
-		if (c == '?')
-			return usage(NULL);
-		if ((rc = option(c, &o)))
-			return rc;
-		if (c >= 0 && c <= O_URL)
-			given[c] = true;
-	}
+	if ((rc = options(argc, argv, "+M:C:hu:S:E:", &o, given)))
+		return rc;
 	if (optind >= argc)
 		return usage("give a verb: job, queue, report or forecast");
 	verb = argv[optind];
@@ -339,15 +349,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	argc -= optind;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "M:C:hu:S:E:", longopts, NULL)) !=
-	       -1) {
-		if (c == '?')
-			return usage(NULL);
-		if ((rc = option(c, &o)))
-			return rc;
-		if (c >= 0 && c <= O_URL)
-			given[c] = true;
-	}
+	if ((rc = options(argc, argv, "M:C:hu:S:E:", &o, given)))
+		return rc;
 	if ((rc = check_verb(verb, &o, given)))
 		return rc;
 	if (o.runtime > o.within)
