@@ -327,6 +327,12 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 		return;
 	origin = origin_of(c, job, &sibling_copy);
 	allowed = user_mask(c, job->clusters, federation_mask(c));
+	/* Slurm runs a heterogeneous job whole at the cluster it was
+	 * submitted to and never federates it: a component moved to a
+	 * sibling would never start.  It may still wait for a cleaner
+	 * window at its origin. */
+	if (origin >= 0 && job->het_job_offset != NO_VAL)
+		allowed &= bit(origin);
 	if (origin < 0 || !allowed) {
 		snprintf(outcome, outlen, "%s",
 			 origin < 0 ? "origin cluster not in carbon.conf"
