@@ -57,8 +57,9 @@ json_get() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.arg
 	id=$(json_get job_id <<<"$out")
 	msg=$(json_get job_submit_user_msg <<<"$out")
 	[ -n "$id" ] && [ "$id" -gt 0 ]
-	# the carbon plugin took the options from the environment
-	[[ "$msg" == carbon:* ]]
+	# the carbon plugin took the options from the environment (its line
+	# to the user only when the plan moved or deferred the job)
+	[[ -z "$msg" || "$msg" == carbon:* ]]
 	wait_sacct "$id" COMPLETED
 	[[ "$(sacct_field "$id" AdminComment)" == *'"u":"flexible"'* ]]
 	out=$(cat "$home/slurm-$id.out")
