@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,37 +21,39 @@
 
 #include "container.h"
 
+extern char **environ;
+
 int ct_spawn(const char *const argv[], char *out, size_t outlen, char *err,
 	     size_t errlen)
 {
-	/* exec's prototype predates const; the strings are not written */
+	/* posix_spawn's prototype predates const; the strings are not
+	 * written */
 	union {
 		const char *const *c;
 		char *const *m;
 	} args = {.c = argv};
-	int fd[2], status;
+	posix_spawn_file_actions_t fa;
+	int fd[2], status, rc;
 	size_t n = 0;
 	pid_t pid;
 
 	if (pipe2(fd, O_CLOEXEC))
 		return carbon_error_set(err, errlen, CARBON_EINVAL, "pipe: %s",
 					strerror(errno));
-	pid = fork();
-	if (pid < 0) {
+	/* the helper's stdout: into out, or onto stderr (the job's) */
+	rc = posix_spawn_file_actions_init(&fa);
+	if (!rc)
+		rc = posix_spawn_file_actions_adddup2(
+			&fa, out ? fd[1] : STDERR_FILENO, STDOUT_FILENO);
+	if (!rc)
+		rc = posix_spawnp(&pid, argv[0], &fa, NULL, args.m, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
 		close(fd[0]);
 		close(fd[1]);
-		return carbon_error_set(err, errlen, CARBON_EINVAL, "fork: %s",
-					strerror(errno));
-	}
-	if (!pid) {
-		if (out)
-			dup2(fd[1], STDOUT_FILENO);
-		else
-			dup2(STDERR_FILENO, STDOUT_FILENO);
-		execvp(args.m[0], args.m);
-		fprintf(stderr, "carbon-container: cannot run %s: %s\n",
-			argv[0], strerror(errno));
-		_exit(127);
+		return carbon_error_set(err, errlen, CARBON_EINVAL,
+					"cannot run %s: %s", argv[0],
+					strerror(rc));
 	}
 	close(fd[1]);
 	for (;;) {
