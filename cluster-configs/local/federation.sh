@@ -77,6 +77,24 @@ declare -A MEAN=([ES]=160 [NO]=34 [US-CAL-CISO]=261)
 ctld_port() { echo $((BASE + ${OFFSET[$1]})); }
 slurmd_port() { echo $((BASE + ${OFFSET[$1]} + 1)); }
 node_of() { echo "${1}1"; }
+# es has a second node, es2, only in its partition `het`: Slurm's backfill
+# starts a heterogeneous job only when it can give each component its own
+# node (heterogeneous_jobs.shtml, Limitations), and every other test wants
+# one node a cluster (a job that fills it fills the cluster).
+declare -A SECOND=([es]=es2)
+nodes_of() { echo "$(node_of "$1")${SECOND[$1]:+ ${SECOND[$1]}}"; }
+second_port() { echo $((BASE + ${OFFSET[$1]} + 2)); }
+# The cluster's extra slurm.conf lines for its second node (a comment if none).
+second_conf() {
+	local c=$1 n=${SECOND[$1]:-}
+	if [ -z "$n" ]; then
+		echo "# (one node only)"
+		return
+	fi
+	printf '%s\\n%s' \
+		"NodeName=$n NodeAddr=127.0.0.1 NodeHostname=$(hostname -s) Port=$(second_port "$c") CPUs=8 RealMemory=2000 Gres=gpu:2 State=UNKNOWN" \
+		"PartitionName=het Nodes=$(node_of "$c"),$n Default=NO MaxTime=INFINITE State=UP"
+}
 
 log() { printf 'federation: %s\n' "$*"; }
 die() {
@@ -193,7 +211,7 @@ write_slurm_conf() { # CLUSTER
 	render "$here/slurm.conf.in" "$RUN/etc/slurm-$c.conf" \
 		CLUSTER="$c" NODE="$(node_of "$c")" HOST="$(hostname -s)" RUN="$RUN" \
 		CTLD_PORT="$(ctld_port "$c")" SLURMD_PORT="$(slurmd_port "$c")" \
-		DBD_PORT="$DBD_PORT" ENERGY="$energy" \
+		DBD_PORT="$DBD_PORT" ENERGY="$energy" SECOND="$(second_conf "$c")" \
 		PLUGINDIR="$dirs:/usr/lib/x86_64-linux-gnu/slurm-wlm"
 }
 
@@ -390,18 +408,26 @@ start_slurmdbd() {
 }
 
 ctld_up() { as_cluster "$1" scontrol ping | grep -q 'UP'; }
-node_up() { as_cluster "$1" sinfo -h -o %t | grep -qE '^(idle|mix|alloc)'; }
+# Every node of the cluster is up.
+node_up() {
+	local n
+	# one line per node and partition: count each node once
+	n=$(as_cluster "$1" sinfo -h -N -o '%N %t' | sort -u | grep -cE ' (idle|mix|alloc)$' || true)
+	[ "$n" -eq "$(wc -w <<<"$(nodes_of "$1")")" ]
+}
 
 start_clusters() {
-	local c
+	local c n
 	for c in "${CLUSTERS[@]}"; do
 		start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
 			-f "$RUN/etc/slurm-$c.conf"
 	done
 	for c in "${CLUSTERS[@]}"; do
 		wait_for "slurmctld $c" 60 ctld_up "$c"
-		start "slurmd-$c" slurmd /usr/sbin/slurmd -D -N "$(node_of "$c")" \
-			-f "$RUN/etc/slurm-$c.conf"
+		for n in $(nodes_of "$c"); do
+			start "slurmd-$n" slurmd /usr/sbin/slurmd -D -N "$n" \
+				-f "$RUN/etc/slurm-$c.conf"
+		done
 	done
 	for c in "${CLUSTERS[@]}"; do
 		wait_for "slurmd $c" 60 node_up "$c"
@@ -484,7 +510,7 @@ cmd_up() {
 		port_free "$p" || die "port $p is in use (another federation? CARBON_FED_PORT_BASE moves ours)"
 	done
 	for c in "${CLUSTERS[@]}"; do
-		for p in "$(ctld_port "$c")" "$(slurmd_port "$c")"; do
+		for p in "$(ctld_port "$c")" "$(slurmd_port "$c")" ${SECOND[$c]:+"$(second_port "$c")"}; do
 			port_free "$p" || die "port $p is in use (another federation? CARBON_FED_PORT_BASE moves ours)"
 		done
 	done
@@ -621,9 +647,11 @@ port_free() { [ -z "$(ss -Hltn "sport = :$1")" ]; }
 
 ALL=()
 all_names() {
-	local c
+	local c n
 	ALL=()
-	for c in "${CLUSTERS[@]}"; do ALL+=("slurmd-$c"); done
+	for c in "${CLUSTERS[@]}"; do
+		for n in $(nodes_of "$c"); do ALL+=("slurmd-$n"); done
+	done
 	for c in "${CLUSTERS[@]}"; do ALL+=("slurmctld-$c"); done
 	ALL+=(slurmdbd mariadbd carbon-cached redis munged)
 }
@@ -658,9 +686,15 @@ cancel_jobs() {
 
 cmd_down() {
 	[ -d "$RUN/pids" ] || return 0
-	local c ctlds=() slurmds=()
+	local c f ctlds=() slurmds=()
+	# Every slurmd with a PID file, whatever its name (an older layout
+	# named them by cluster).
+	for f in "$RUN"/pids/slurmd-*.pid; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		slurmds+=("${f%.pid}")
+	done
 	for c in "${CLUSTERS[@]}"; do
-		slurmds+=("slurmd-$c")
 		ctlds+=("slurmctld-$c")
 	done
 	log "stopping (by PID)"

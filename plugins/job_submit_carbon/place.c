@@ -330,8 +330,11 @@ void carbon_place_job(struct carbon_ctld *c, job_desc_msg_t *job,
 	/* Slurm runs a heterogeneous job whole at the cluster it was
 	 * submitted to and never federates it: a component moved to a
 	 * sibling would never start.  It may still wait for a cleaner
-	 * window at its origin. */
-	if (origin >= 0 && job->het_job_offset != NO_VAL)
+	 * window at its origin.  A sibling copy is never a component, and
+	 * its het_job_offset is not yet reset when this runs (fed_mgr sets
+	 * it to NO_VAL only after validate_job_create_req), so it is not
+	 * read there. */
+	if (origin >= 0 && !sibling_copy && job->het_job_offset != NO_VAL)
 		allowed &= bit(origin);
 	if (origin < 0 || !allowed) {
 		snprintf(outcome, outlen, "%s",

@@ -175,8 +175,11 @@ down_at_end() {
 	# Slurm runs a heterogeneous job entirely at the cluster it was
 	# submitted to, even in a federation (heterogeneous_jobs.shtml).
 	local id rows end k
-	# the script on stdin: the test's directory is not the user's
-	id=$(printf '%s\n' '#!/bin/sh' '#SBATCH -n1 -t 5' '#SBATCH hetjob' '#SBATCH -n2 -t 5' \
+	# the script on stdin: the test's directory is not the user's.  The
+	# partition het has es's two nodes: backfill starts a het job only
+	# when each component can have a node of its own.
+	id=$(printf '%s\n' '#!/bin/sh' '#SBATCH -p het -n1 -t 5 --mem=100M' '#SBATCH hetjob' \
+		'#SBATCH -p het -n2 -t 5 --mem=100M' \
 		"$(busy 4)" | USER_SLURM_CONF=$(conf_of es) as_user sbatch --parsable \
 		-J "$(unique_name)" | cut -d';' -f1)
 	end=$((SECONDS + 120))
