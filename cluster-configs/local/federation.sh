@@ -113,7 +113,17 @@ start() {
 	local name=$1 exe
 	exe=$(readlink -f "$(command -v "$2")")
 	shift 2
-	setsid "$@" >>"$RUN/log/$name.out" 2>&1 </dev/null &
+	# The daemon gets no descriptor of ours but its log: one inherited
+	# from bats (its output pipe) or flock (the federation lock) would
+	# keep them open as long as the daemon lives.  The subshell execs
+	# setsid, which execs CMD: $! is the daemon's PID.
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+		done
+		exec setsid "$@" >>"$RUN/log/$name.out" 2>&1 </dev/null
+	) &
 	echo "$!" >"$RUN/pids/$name.pid"
 	echo "$exe" >"$RUN/pids/$name.exe"
 }
