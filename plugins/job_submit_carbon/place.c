@@ -274,13 +274,23 @@ static void tell_user(const struct carbon_policy_decision *d,
 
 	msg[0] = '\0';
 	if (d->chosen != origin || d->deferred) {
+		/* A normal job keeps its origin: Slurm starts it at whichever
+		 * of its clusters can start it first, so it is not moved. */
+		bool kept = d->chosen != origin && !d->deferred &&
+			    (d->siblings & bit(origin));
 		int n;
 
 		utc_text(d->begin, when, sizeof(when));
-		n = snprintf(msg, len, "carbon: runs at %s%s%s",
-			     names[d->chosen],
-			     d->chosen != origin ? " (moved)" : "",
-			     d->deferred ? ", not before " : "");
+		if (kept)
+			n = snprintf(msg, len,
+				     "carbon: prefers %s, %s kept (it runs where "
+				     "it can start first)",
+				     names[d->chosen], names[origin]);
+		else
+			n = snprintf(msg, len, "carbon: runs at %s%s%s",
+				     names[d->chosen],
+				     d->chosen != origin ? " (moved)" : "",
+				     d->deferred ? ", not before " : "");
 		used = n > 0 && (size_t)n < len ? (size_t)n : len - 1;
 		if (d->deferred)
 			used += (size_t)snprintf(
@@ -289,9 +299,9 @@ static void tell_user(const struct carbon_policy_decision *d,
 		if (used < len && d->baseline_g > 0 && d->expected_g >= 0)
 			used += (size_t)snprintf(
 				msg + used, len - used,
-				": expected %.1f gCO2e, %.0f%% below running "
+				": expected %.1f gCO2e%s, %.0f%% below running "
 				"now at %s (%.1f g)",
-				d->expected_g,
+				d->expected_g, kept ? " there" : "",
 				100.0 * (1 - d->expected_g / d->baseline_g),
 				names[origin], d->baseline_g);
 	}

@@ -61,6 +61,11 @@ submit_at() {
 	decision_of "${id%%;*}" >/dev/null
 	out=$(submit_at es -M es -t 10 --carbon-urgency=critical --wrap true 2>&1)
 	[[ "$out" != *"carbon:"* ]]
+	# A normal job keeps its origin: it is not said to be moved.
+	out=$(submit_at es -t 10 --wrap true 2>&1)
+	[[ "$out" == *"sbatch: carbon: prefers no, es kept (it runs where it can start first): expected "*" gCO2e there, 85% below running now at es ("*" g)"* ]]
+	id=$(echo "$out" | tail -n 1)
+	decision_of "${id%%;*}" >/dev/null
 }
 
 @test "a critical job is neither moved nor deferred" {
