@@ -117,11 +117,15 @@ teardown() {
 @test "both read their secrets: carbon-cached writes signed records, every controller loads them" {
 	[ -f "$CARBON_FED_DIR/pids/carbon-cached.pid" ] || skip "the federation runs no carbon-cached"
 	local c p z metrics
-	# carbon-cached's check as its user passed at start, and it wrote
+	# carbon-cached's check as its user passed at start, and it wrote a
+	# signed record of every zone
 	for z in ES NO US-CAL-CISO; do
 		fed_redis "$CARBON_REDIS_USER" "$CARBON_REDIS_PASSWORD_FILE" --raw \
-			GET "carbon:zone:$z" | grep -q '^source=replay-'
+			GET "carbon:zone:$z" >"$BATS_TEST_TMPDIR/$z"
+		[ "$(head -n 1 "$BATS_TEST_TMPDIR/$z")" = "carbon-record v1" ]
+		grep -q '^sig=' "$BATS_TEST_TMPDIR/$z"
 	done
+	grep -q "^CacheRedisUser=$CARBON_REDIS_CACHED_USER " "$CONF"
 	metrics=$(curl -sf "http://127.0.0.1:$CARBON_METRICS_PORT/metrics")
 	grep -q '^carbon_redis_up 1$' <<<"$metrics"
 	grep -Eq '^carbon_redis_writes_total [1-9]' <<<"$metrics"
