@@ -65,6 +65,28 @@ set_conf() {
 	done
 }
 
+# restore_conf: carbon.conf back from carbon.conf.orig; wait until every
+# controller has loaded ES's record again with it.
+restore_conf() {
+	local c end
+	declare -A loads
+	for c in "${CLUSTERS[@]}"; do
+		loads[$c]=$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")
+	done
+	set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	end=$((SECONDS + 30))
+	for c in "${CLUSTERS[@]}"; do
+		while [ "$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")" -le "${loads[$c]}" ]; do
+			if [ $SECONDS -ge $end ]; then
+				echo "$c did not load ES's record again" >&2
+				return 1
+			fi
+			sleep 0.5
+		done
+	done
+}
+
 teardown() {
 	if [ -f "$BATS_TEST_TMPDIR/carbon.conf.orig" ]; then
 		set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig" || true
@@ -218,20 +240,28 @@ teardown() {
 		return 1
 	}
 	# put back, the key is read again and the data loaded
-	declare -A loads
+	restore_conf
+}
+
+@test "a GET the plugins' Redis user may not make is logged with Redis's answer and counted" {
+	local c p pat
+	declare -A before
 	for c in "${CLUSTERS[@]}"; do
-		loads[$c]=$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")
+		before[$c]=$(count "$(ctld_log "$c")" "Redis refused GET other:zone:")
 	done
-	set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	end=$((SECONDS + 30))
+	cp "$CONF" "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	# keys outside carbon:*, which carbon-ctld may not read (carbon-cached
+	# reads carbon.conf only at start: it goes on writing carbon:*)
+	{ cat "$BATS_TEST_TMPDIR/carbon.conf.orig"; echo "RedisKeyPrefix=other:"; } \
+		>"$BATS_TEST_TMPDIR/prefix.conf"
+	set_conf "$BATS_TEST_TMPDIR/prefix.conf"
 	for c in "${CLUSTERS[@]}"; do
-		while [ "$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")" -le "${loads[$c]}" ]; do
-			if [ $SECONDS -ge $end ]; then
-				echo "$c did not load ES's record again" >&2
-				return 1
-			fi
-			sleep 0.5
+		for p in job_submit slurmctld; do
+			pat="error: $p/carbon: zone ES: Redis refused GET other:zone:ES: NOPERM"
+			wait_log "$(ctld_log "$c")" "$pat" 30
 		done
+		[ "$(count "$(ctld_log "$c")" "Redis refused GET other:zone:")" -gt "${before[$c]}" ]
+		[[ "$(at "$c" scontrol show config)" =~ RedisErrors\ +=\ [1-9] ]]
 	done
+	restore_conf
 }
