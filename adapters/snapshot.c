@@ -150,6 +150,7 @@ struct carbon_snapshot *carbon_snapshot_new(const struct carbon_config *cfg,
 					    carbon_log_fn *log, void *log_ctx,
 					    char *err, size_t errlen)
 {
+	struct carbon_config_redis_auth auth;
 	struct carbon_snapshot *s;
 
 	if (!cfg) {
@@ -169,7 +170,8 @@ struct carbon_snapshot *carbon_snapshot_new(const struct carbon_config *cfg,
 	s->log = log;
 	s->log_ctx = log_ctx;
 	snprintf(s->host, sizeof(s->host), "%s", cfg->redis_host);
-	snprintf(s->user, sizeof(s->user), "%s", cfg->redis_user);
+	carbon_config_redis_auth(cfg, CARBON_CONFIG_REDIS_READER, &auth);
+	snprintf(s->user, sizeof(s->user), "%s", auth.user);
 	snprintf(s->key_id, sizeof(s->key_id), "%s", cfg->hmac_key_id);
 	s->port = cfg->redis_port;
 	s->timeout.tv_sec = cfg->redis_timeout_ms / 1000;
@@ -177,7 +179,7 @@ struct carbon_snapshot *carbon_snapshot_new(const struct carbon_config *cfg,
 	s->interval = cfg->snapshot_refresh > 0 ? cfg->snapshot_refresh : 60;
 	snprintf(s->key_file, sizeof(s->key_file), "%s", cfg->hmac_key_file);
 	snprintf(s->password_file, sizeof(s->password_file), "%s",
-		 cfg->redis_password_file);
+		 auth.password_file);
 	if (init_slots(s, cfg, err, errlen)) {
 		carbon_snapshot_free(s);
 		return NULL;
@@ -306,6 +308,11 @@ static void refresh_zone(struct carbon_snapshot *s, struct slot *z)
 		count(s, &s->stats.missing);
 		logf_(s, CARBON_LOG_VERBOSE, "zone %s: no record at %s yet",
 		      z->zone, z->key);
+	} else if (r->type == REDIS_REPLY_ERROR) {
+		/* e.g. NOPERM: the ACL user may not GET this key */
+		count(s, &s->stats.redis_errors);
+		logf_(s, CARBON_LOG_ERROR, "zone %s: Redis refused GET %s: %s",
+		      z->zone, z->key, r->str ? r->str : "(no message)");
 	} else if (r->type != REDIS_REPLY_STRING) {
 		count(s, &s->stats.rejected);
 		logf_(s, CARBON_LOG_ERROR, "zone %s: %s is not a string",

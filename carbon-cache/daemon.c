@@ -336,7 +336,7 @@ static int setup(struct daemon *d, char *err, size_t errlen)
 	struct carbon_store_options so = {
 		.host = cfg->redis_host,
 		.port = cfg->redis_port,
-		.user = cfg->redis_user,
+		.user = d->rt->redis_auth.user,
 		.password = d->rt->redis_password,
 		.timeout_ms = cfg->redis_timeout_ms,
 	};

@@ -65,6 +65,8 @@ static void usage(FILE *f)
 		"\n"
 		"Keys it reads: RedisHost, RedisPort, RedisUser, "
 		"RedisPasswordFile,\n"
+		"CacheRedisUser, CacheRedisPasswordFile (its own, instead of "
+		"the two before),\n"
 		"RedisTimeout, RedisKeyPrefix, HmacKeyFile, HmacKeyId, "
 		"PollInterval,\n"
 		"ForecastFallbackDays, MetricsListen, LogLevel, and the Zone "
@@ -96,12 +98,17 @@ static void print_summary(const struct carbon_config *cfg,
 	printf("redis: %s", cfg->redis_host);
 	if (cfg->redis_host[0] != '/')
 		printf(":%d", cfg->redis_port);
-	printf(", key prefix \"%s\", timeout %d ms, %s\n",
-	       cfg->redis_key_prefix, cfg->redis_timeout_ms,
-	       cfg->redis_password_file[0]
-		       ? (cfg->redis_user[0] ? "ACL user and password"
-					     : "password")
-		       : "no password");
+	printf(", key prefix \"%s\", timeout %d ms, ", cfg->redis_key_prefix,
+	       cfg->redis_timeout_ms);
+	if (!rt->redis_auth.password_file[0])
+		printf("no password\n");
+	else if (rt->redis_auth.user[0])
+		printf("ACL user %s (%s), password from %s\n",
+		       rt->redis_auth.user, rt->redis_auth.user_key,
+		       rt->redis_auth.password_file);
+	else
+		printf("password from %s (%s)\n", rt->redis_auth.password_file,
+		       rt->redis_auth.file_key);
 	printf("signing: HMAC-SHA256, key id %s, key from %s\n",
 	       cfg->hmac_key_id, cfg->hmac_key_file);
 	printf("data: %s/%s, forecast fallback %d day(s), stale after %lld s\n",

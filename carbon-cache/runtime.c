@@ -179,11 +179,13 @@ static int read_secrets(struct carbon_runtime *rt, char *err, size_t errlen)
 		return rc;
 	snprintf(rt->signer.key_id, sizeof(rt->signer.key_id), "%s",
 		 cfg->hmac_key_id);
-	if (!cfg->redis_password_file[0])
+	carbon_config_redis_auth(cfg, CARBON_CONFIG_REDIS_WRITER,
+				 &rt->redis_auth);
+	if (!rt->redis_auth.password_file[0])
 		return 0;
-	return read_secret(cfg->redis_password_file, "RedisPasswordFile",
-			   rt->redis_password, sizeof(rt->redis_password), &len,
-			   err, errlen);
+	return read_secret(rt->redis_auth.password_file,
+			   rt->redis_auth.file_key, rt->redis_password,
+			   sizeof(rt->redis_password), &len, err, errlen);
 }
 
 int carbon_runtime_new(const struct carbon_config *cfg,

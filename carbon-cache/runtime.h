@@ -32,6 +32,9 @@ struct carbon_runtime {
 	const char *metric_names[CARBON_PROVIDERS_MAX + 1];
 	size_t n_metric_names;
 	struct carbon_signer signer;
+	/* carbon-cached writes: CacheRedisUser/CacheRedisPasswordFile when
+	 * set, else RedisUser/RedisPasswordFile (carbon_config_redis_auth) */
+	struct carbon_config_redis_auth redis_auth;
 	char redis_password[CARBON_SECRET_MAX + 1]; /* "" : none */
 };
 

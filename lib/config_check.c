@@ -95,6 +95,10 @@ static int check_globals(struct config_parse *ps)
 		return global_error(ps, CARBON_EINVAL, "RedisUser",
 				    "needs RedisPasswordFile=PATH (an ACL "
 				    "user always has a password)");
+	if (cfg->cache_redis_user[0] && !cfg->cache_redis_password_file[0])
+		return global_error(ps, CARBON_EINVAL, "CacheRedisUser",
+				    "needs CacheRedisPasswordFile=PATH (an "
+				    "ACL user always has a password)");
 	if (cfg->n_zones && !cfg->hmac_key_file[0])
 		return config_error_at(ps, cfg->zones[0].line, CARBON_EINVAL,
 				       "HmacKeyFile: required once a Zone is "

@@ -106,6 +106,24 @@ void carbon_config_job_defaults(const struct carbon_config *cfg,
 	}
 }
 
+void carbon_config_redis_auth(const struct carbon_config *cfg,
+			      enum carbon_config_redis_role role,
+			      struct carbon_config_redis_auth *out)
+{
+	if (!out)
+		return;
+	if (cfg && role == CARBON_CONFIG_REDIS_WRITER &&
+	    cfg->cache_redis_password_file[0]) {
+		*out = (struct carbon_config_redis_auth){
+			cfg->cache_redis_user, cfg->cache_redis_password_file,
+			"CacheRedisUser", "CacheRedisPasswordFile"};
+		return;
+	}
+	*out = (struct carbon_config_redis_auth){
+		cfg ? cfg->redis_user : "", cfg ? cfg->redis_password_file : "",
+		"RedisUser", "RedisPasswordFile"};
+}
+
 void carbon_config_policy_params(const struct carbon_config *cfg,
 				 struct carbon_policy_params *out)
 {

@@ -24,12 +24,23 @@
 # GPU without File=, so gres.conf names $RUN/dev/gpu0 and gpu1, symlinks to
 # /dev/null.
 #
-# Must run as root.  Jobs are submitted as the unprivileged user $FED_USER,
-# created if missing.  Each `up` starts from empty state and a new database.
+# Must run as root.  The daemons run as a site runs them: slurmctld and
+# slurmdbd as the unprivileged SlurmUser $SLURM_USER, slurmd as root (it
+# must), carbon-cached as its own user $CACHED_USER, munged, MariaDB and
+# Redis as theirs; the SlurmUser and carbon read their secrets through the
+# group carbon-secrets (users and group created if missing; see
+# site_users below and the secrets model in docs/admin-guide.md).  Redis
+# has ACL users and no default user: carbon-cached writes as carbon-cached,
+# the plugins read as carbon-ctld (GET and PING on carbon:* only), tests
+# write as carbon-test.  Jobs are submitted as the unprivileged user
+# $FED_USER, created if missing.  Each `up` starts from empty state and a
+# new database.
 #
 # Environment: CARBON_FED_DIR (run directory, default build/fed),
 # CARBON_FED_PORT_BASE (default 16800), CARBON_FED_USER (default carbonuser),
 # CARBON_FED_USER2 (default carbonuser2, a second user for PrivateData tests),
+# CARBON_FED_SLURM_USER (SlurmUser, default slurm), CARBON_FED_CACHED_USER
+# (carbon-cached's user, default carbon),
 # CARBON_PLUGINS (directory of the built plugins, default build/plugins),
 # CARBON_REPLAY_START (trace instant replayed at `up`, default this moment's
 # date and time in 2023), CARBON_REPLAY_SPEEDUP (trace seconds per second,
@@ -52,6 +63,17 @@ FED_USER=${CARBON_FED_USER:-carbonuser}
 # the other (47-scarbon.bats)
 FED_USER2=${CARBON_FED_USER2:-carbonuser2}
 PLUGINS=${CARBON_PLUGINS:-$top/build/plugins}
+# The daemons' users (site_users): slurmctld and slurmdbd run as SLURM_USER,
+# carbon-cached as CACHED_USER; both are in SECRETS_GROUP, the group of the
+# secret files they share (install_secret).
+SLURM_USER=${CARBON_FED_SLURM_USER:-slurm}
+CACHED_USER=${CARBON_FED_CACHED_USER:-carbon}
+SECRETS_GROUP=carbon-secrets
+# Redis ACL users (write_redis_acl): the writer, the plugins' reader, the
+# tests' (anything, any key).
+REDIS_CACHED_USER=carbon-cached
+REDIS_CTLD_USER=carbon-ctld
+REDIS_TEST_USER=carbon-test
 TEST_PLUGINS=${CARBON_TEST_PLUGINS:-$top/build/tests/plugins}
 # The test energy plugin's node poll (slurmctld asks each slurmd for its
 # node's energy this often; scontrol show node's CurrentWatts): seconds.
@@ -222,6 +244,7 @@ write_slurm_conf() { # CLUSTER
 		CLUSTER="$c" NODE="$(node_of "$c")" HOST="$(hostname -s)" RUN="$RUN" \
 		CTLD_PORT="$(ctld_port "$c")" SLURMD_PORT="$(slurmd_port "$c")" \
 		DBD_PORT="$DBD_PORT" ENERGY="$energy" SECOND="$(second_conf "$c")" \
+		SLURM_USER="$SLURM_USER" \
 		PLUGINDIR="$dirs:/usr/lib/x86_64-linux-gnu/slurm-wlm"
 }
 
@@ -260,7 +283,7 @@ write_configs() {
 		"Name=gpu File=$RUN/dev/gpu[0-1]" >"$RUN/etc/gres.conf"
 	# slurmdbd (22.05 has no -f) reads slurmdbd.conf from $SLURM_CONF's dir.
 	(umask 077 && render "$here/slurmdbd.conf.in" "$RUN/etc/slurmdbd.conf" \
-		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" \
+		RUN="$RUN" DBD_PORT="$DBD_PORT" DB_PORT="$DB_PORT" SLURM_USER="$SLURM_USER" \
 		DB_PASS="$(cat "$RUN/secrets/db.pass")")
 	render "$here/plugstack.conf.in" "$RUN/etc/plugstack.conf" PLUGINS="$PLUGINS" \
 		LIBEXEC="$top/build/libexec"
@@ -271,7 +294,7 @@ write_configs() {
 		save ""
 		appendonly no
 		dir $RUN/redis
-		requirepass $(cat "$RUN/secrets/redis.pass")
+		aclfile $RUN/etc/redis-users.acl
 	EOF
 	)
 	{
@@ -279,9 +302,11 @@ write_configs() {
 		for c in "${CLUSTERS[@]}"; do echo "$c=${ZONE[$c]}"; done
 	} >"$RUN/etc/zones"
 	write_carbon_conf
+	write_redis_acl
 	chown -R munge:munge "$RUN/munge"
 	chown -R mysql:mysql "$RUN/mysql"
 	chown redis:redis "$RUN/redis" "$RUN/etc/redis.conf"
+	own_daemon_files
 }
 
 # The replayed 2023 instant for this moment: same month, day and time of
@@ -334,6 +359,7 @@ write_carbon_conf() {
 		for c in "${CLUSTERS[@]}"; do
 			echo "ClusterName=$c Zone=${ZONE[$c]} PUE=1.2"
 		done
+		redis_users_conf
 	} >"$RUN/etc/carbon.conf"
 }
 
@@ -345,6 +371,134 @@ ensure_user() {
 			useradd --create-home --shell /bin/bash "$u"
 		fi
 	done
+}
+
+# ---- users, secrets and Redis ACLs: the daemons as a site runs them -------
+
+# site_users: the SlurmUser and carbon-cached's user (system users without a
+# login, as the carbon-cached package makes carbon), the group
+# carbon-secrets, and both in it (as an admin does for the SlurmUser:
+# `adduser slurm carbon-secrets`).  The daemons get their groups at start
+# (setpriv --init-groups).
+site_users() {
+	local u
+	if ! getent group "$SECRETS_GROUP" >/dev/null; then
+		log "creating group $SECRETS_GROUP"
+		groupadd --system "$SECRETS_GROUP"
+	fi
+	for u in "$SLURM_USER" "$CACHED_USER"; do
+		if ! id "$u" >/dev/null 2>&1; then
+			log "creating system user $u"
+			useradd --system --user-group --no-create-home \
+				--home-dir /nonexistent --shell /usr/sbin/nologin "$u"
+		fi
+		if ! id -nG "$u" | tr ' ' '\n' | grep -qxF "$SECRETS_GROUP"; then
+			log "adding $u to group $SECRETS_GROUP"
+			usermod --append --groups "$SECRETS_GROUP" "$u"
+		fi
+	done
+}
+
+# as_daemon_user USER: the command prefix (in PRIV) that runs a daemon as
+# USER with its primary and supplementary groups; setpriv execs the daemon,
+# so `start` records the daemon's own PID.
+PRIV=()
+as_daemon_user() {
+	PRIV=(setpriv --reuid="$1" --regid="$(id -g "$1")" --init-groups)
+}
+
+# install_secret FILE [GROUP]: the secrets model (docs/admin-guide.md,
+# adapters/secret.h): FILE, written 0600 by root, becomes root:GROUP 0640,
+# readable by root and GROUP's members only.  GROUP is carbon-secrets
+# (carbon and the SlurmUser) for a secret both read, or one reader's own
+# group for a secret the other must not read.
+install_secret() {
+	local f=$1 g=${2:-$SECRETS_GROUP}
+	if [ ! -f "$f" ] || [ -L "$f" ]; then
+		die "secret $f: not a regular file"
+	fi
+	chown "root:$g" "$f"
+	chmod 0640 "$f"
+}
+
+# Who reads which secret.  db.pass (MariaDB's, rendered into slurmdbd.conf)
+# and redis-test.pass (the tests') stay root's, 0600.
+secure_secrets() {
+	chown "root:$SECRETS_GROUP" "$RUN/secrets"
+	chmod 0750 "$RUN/secrets"
+	# carbon-cached signs records with it, the plugins verify them
+	install_secret "$RUN/secrets/hmac.key"
+	# carbon-cached's Redis user may SET: the SlurmUser must not read it
+	install_secret "$RUN/secrets/redis-cached.pass" "$(id -gn "$CACHED_USER")"
+	# the plugins' Redis user (GET only): carbon has its own
+	install_secret "$RUN/secrets/redis.pass" "$(id -gn "$SLURM_USER")"
+}
+
+# own_daemon_files: what the SlurmUser's daemons write (state, logs, pid
+# files) is theirs, slurmdbd.conf is 0600 and theirs (slurmdbd insists);
+# slurmd's spool stays root's; the secrets as secure_secrets says; the ACL
+# file Redis's.
+own_daemon_files() {
+	local c
+	for c in "${CLUSTERS[@]}"; do
+		chown "$SLURM_USER:" "$RUN/state/$c"
+		chmod 0700 "$RUN/state/$c"
+	done
+	chown "$SLURM_USER:" "$RUN/log" "$RUN/run"
+	chown "$SLURM_USER:" "$RUN/etc/slurmdbd.conf"
+	chmod 0600 "$RUN/etc/slurmdbd.conf"
+	secure_secrets
+	chown redis:redis "$RUN/etc/redis-users.acl"
+	chmod 0600 "$RUN/etc/redis-users.acl"
+}
+
+# write_redis_acl: Redis's users (redis.conf's aclfile), each with a password
+# of its own, given as its SHA-256; the default user is off.  The plugins
+# send only AUTH and GET (adapters/snapshot.c), carbon-cached AUTH, PING, GET
+# and SET (carbon-cache/store.c), all on RedisKeyPrefix's keys (carbon:).
+# redis.pass is the plugins' (carbon.conf's RedisPasswordFile).
+write_redis_acl() {
+	(umask 077 && secret >"$RUN/secrets/redis-cached.pass" &&
+		secret >"$RUN/secrets/redis-test.pass")
+	local h_cached h_ctld h_test
+	h_cached=$(sha256_of "$RUN/secrets/redis-cached.pass")
+	h_ctld=$(sha256_of "$RUN/secrets/redis.pass")
+	h_test=$(sha256_of "$RUN/secrets/redis-test.pass")
+	(umask 077 && cat >"$RUN/etc/redis-users.acl" <<-EOF
+		user default off resetpass resetkeys resetchannels -@all
+		user $REDIS_CACHED_USER on #$h_cached resetkeys ~carbon:* resetchannels -@all +ping +get +set
+		user $REDIS_CTLD_USER on #$h_ctld resetkeys ~carbon:* resetchannels -@all +ping +get
+		user $REDIS_TEST_USER on #$h_test ~* &* +@all
+	EOF
+	)
+}
+
+# The SHA-256 (hex) of a secret file's text without its trailing newline,
+# as Redis hashes the password the client sends.
+sha256_of() { printf '%s' "$(cat "$1")" | sha256sum | cut -d' ' -f1; }
+
+# carbon.conf's Redis users (inside write_carbon_conf's file): the plugins
+# read as carbon-ctld, carbon-cached writes as carbon-cached.
+redis_users_conf() {
+	echo "RedisUser=$REDIS_CTLD_USER"
+	echo "CacheRedisUser=$REDIS_CACHED_USER CacheRedisPasswordFile=$RUN/secrets/redis-cached.pass"
+}
+
+# redis_as_test ARGS...: redis-cli as the tests' Redis user.
+redis_as_test() {
+	REDISCLI_AUTH=$(cat "$RUN/secrets/redis-test.pass") timeout 5 \
+		redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --user "$REDIS_TEST_USER" "$@"
+}
+
+# The variables a client needs for the users and secrets (cmd_env).
+env_users() {
+	echo "export CARBON_FED_SLURM_USER=$SLURM_USER"
+	echo "export CARBON_FED_CACHED_USER=$CACHED_USER"
+	echo "export CARBON_REDIS_USER=$REDIS_TEST_USER"
+	echo "export CARBON_REDIS_CTLD_USER=$REDIS_CTLD_USER"
+	echo "export CARBON_REDIS_CTLD_PASSWORD_FILE=$RUN/secrets/redis.pass"
+	echo "export CARBON_REDIS_CACHED_USER=$REDIS_CACHED_USER"
+	echo "export CARBON_REDIS_CACHED_PASSWORD_FILE=$RUN/secrets/redis-cached.pass"
 }
 
 # ---- bring-up ---------------------------------------------------------------
@@ -387,23 +541,26 @@ start_mariadb() {
 start_redis() {
 	start redis redis-server setpriv --reuid=redis --regid=redis --init-groups \
 		/usr/bin/redis-server "$RUN/etc/redis.conf"
-	wait_for Redis 20 env REDISCLI_AUTH="$(cat "$RUN/secrets/redis.pass")" \
-		timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+	wait_for Redis 20 redis_as_test ping
 }
 
 # carbon-cached, when built: after Redis, before the clusters, so the
 # plugins find records from their first read.
 start_carbon_cached() {
 	[ -x "$CACHED" ] || return 0
-	"$CACHED" --check-config -f "$RUN/etc/carbon.conf" >"$RUN/log/carbon-cached-check.log" 2>&1 ||
+	# as its own user, as systemd runs it (User=carbon): the secrets are
+	# checked as it reads them
+	as_daemon_user "$CACHED_USER"
+	"${PRIV[@]}" "$CACHED" --check-config -f "$RUN/etc/carbon.conf" >"$RUN/log/carbon-cached-check.log" 2>&1 ||
 		die "carbon.conf does not check; see $RUN/log/carbon-cached-check.log"
-	start carbon-cached "$CACHED" "$CACHED" --foreground -f "$RUN/etc/carbon.conf"
+	start carbon-cached "$CACHED" "${PRIV[@]}" "$CACHED" --foreground -f "$RUN/etc/carbon.conf"
 	wait_for carbon-cached 20 curl -sf "http://127.0.0.1:$METRICS_PORT/readyz"
 }
 
 start_slurmdbd() {
+	as_daemon_user "$SLURM_USER"
 	start slurmdbd slurmdbd env SLURM_CONF="$RUN/etc/slurm-${CLUSTERS[0]}.conf" \
-		/usr/sbin/slurmdbd -D
+		"${PRIV[@]}" /usr/sbin/slurmdbd -D
 	wait_for slurmdbd 60 as_cluster "${CLUSTERS[0]}" sacctmgr -n list cluster
 	local list
 	list=$(
@@ -426,11 +583,17 @@ node_up() {
 	[ "$n" -eq "$(wc -w <<<"$(nodes_of "$1")")" ]
 }
 
+# start_ctld CLUSTER: its slurmctld, as the SlurmUser.
+start_ctld() {
+	as_daemon_user "$SLURM_USER"
+	start "slurmctld-$1" slurmctld "${PRIV[@]}" /usr/sbin/slurmctld -D -i \
+		-f "$RUN/etc/slurm-$1.conf"
+}
+
 start_clusters() {
 	local c n
 	for c in "${CLUSTERS[@]}"; do
-		start "slurmctld-$c" slurmctld /usr/sbin/slurmctld -D -i \
-			-f "$RUN/etc/slurm-$c.conf"
+		start_ctld "$c"
 	done
 	for c in "${CLUSTERS[@]}"; do
 		wait_for "slurmctld $c" 60 ctld_up "$c"
@@ -465,8 +628,7 @@ stably_synced() { all_synced && sleep 2 && all_synced; }
 # restart_ctld CLUSTER: restart its slurmctld (by PID) and wait for it.
 restart_ctld() {
 	stop "slurmctld-$1"
-	start "slurmctld-$1" slurmctld /usr/sbin/slurmctld -D -i \
-		-f "$RUN/etc/slurm-$1.conf"
+	start_ctld "$1"
 	wait_for "slurmctld $1" 60 ctld_up "$1" || die "slurmctld $1 did not come back"
 }
 
@@ -526,6 +688,7 @@ cmd_up() {
 	done
 	rm -rf "$RUN"
 	ensure_user
+	site_users
 	mkdir -p "$RUN"
 	if [ -n "${CARBON_FED_ENERGY:-}" ] && [ "$CARBON_FED_ENERGY" != off ]; then
 		check_watts "$CARBON_FED_ENERGY"
@@ -739,10 +902,11 @@ cmd_env() {
 	echo "export CARBON_FED_USER=$FED_USER"
 	echo "export CARBON_FED_USER2=$FED_USER2"
 	echo "export CARBON_REDIS_PORT=$REDIS_PORT"
-	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis.pass"
+	echo "export CARBON_REDIS_PASSWORD_FILE=$RUN/secrets/redis-test.pass"
 	echo "export CARBON_CONF=$RUN/etc/carbon.conf"
 	echo "export CARBON_METRICS_PORT=$METRICS_PORT"
 	echo "export CARBON_HMAC_KEY_FILE=$RUN/secrets/hmac.key"
+	env_users
 }
 
 case "${1:-}" in

@@ -39,6 +39,14 @@
  *   RedisPort=N            6379; 1-65535
  *   RedisUser=NAME         none; Redis ACL user (needs RedisPasswordFile)
  *   RedisPasswordFile=PATH none; absolute path
+ *   CacheRedisUser=NAME    none; carbon-cached's own ACL user (needs
+ *                          CacheRedisPasswordFile)
+ *   CacheRedisPasswordFile=PATH none; absolute path.  When it is set,
+ *                          carbon-cached (the writer) authenticates with
+ *                          CacheRedisUser and this file, and RedisUser and
+ *                          RedisPasswordFile are the readers' (the
+ *                          plugins) only; else everyone uses those
+ *                          (carbon_config_redis_auth())
  *   RedisTimeout=MS        500; 10-60000 milliseconds, every Redis call
  *   RedisKeyPrefix=TEXT    "carbon:"; 1-64 of [A-Za-z0-9_.:-]; records
  *                          live at PREFIX "zone:" ZONE (carbon/record.h)
@@ -212,6 +220,8 @@ struct carbon_config {
 	int redis_port;
 	char redis_user[CARBON_CONFIG_NAME_BUF];
 	char redis_password_file[CARBON_CONFIG_PATH_BUF];
+	char cache_redis_user[CARBON_CONFIG_NAME_BUF];
+	char cache_redis_password_file[CARBON_CONFIG_PATH_BUF];
 	int redis_timeout_ms;
 	char redis_key_prefix[CARBON_CONFIG_NAME_BUF];
 	char hmac_key_file[CARBON_CONFIG_PATH_BUF];
@@ -332,6 +342,31 @@ const void *carbon_config_record_peek(const struct carbon_config *cfg,
 void carbon_config_job_defaults(const struct carbon_config *cfg,
 				const char *partition, const char *qos,
 				struct carbon_config_job_defaults *out);
+
+/* Who authenticates to Redis as what (carbon_config_redis_auth()). */
+enum carbon_config_redis_role {
+	CARBON_CONFIG_REDIS_READER, /* the slurmctld plugins */
+	CARBON_CONFIG_REDIS_WRITER, /* carbon-cached */
+};
+
+/* The Redis credentials of one role; pointers into cfg, "" for none. */
+struct carbon_config_redis_auth {
+	const char *user; /* ACL user; "": AUTH with the password only */
+	const char *password_file; /* "": no AUTH */
+	const char *user_key;	   /* the keys they came from, for messages */
+	const char *file_key;
+};
+
+/*
+ * The writer uses CacheRedisUser and CacheRedisPasswordFile when
+ * CacheRedisPasswordFile is set, and otherwise, like the readers,
+ * RedisUser and RedisPasswordFile: one Redis user for everyone, or a
+ * writer allowed SET and readers allowed only GET (carbon.conf(5), Redis
+ * ACLs).  out is always written (a NULL cfg: no AUTH).
+ */
+void carbon_config_redis_auth(const struct carbon_config *cfg,
+			      enum carbon_config_redis_role role,
+			      struct carbon_config_redis_auth *out);
 
 /* The zone's name at provider (its Areas entry, else the zone name). */
 const char *carbon_config_zone_area(const struct carbon_config_zone *zone,

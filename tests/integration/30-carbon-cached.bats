@@ -48,7 +48,7 @@ three_zones() { # CONF
 	local z c
 	for z in ES NO US-CAL-CISO; do
 		REDISCLI_AUTH=$(cat "$CARBON_REDIS_PASSWORD_FILE") redis-cli -p "$CARBON_REDIS_PORT" \
-			--raw GET "carbon:zone:$z" >"$T/raw"
+			${CARBON_REDIS_USER:+--user "$CARBON_REDIS_USER"} --raw GET "carbon:zone:$z" >"$T/raw"
 		printf '%s\n' "$(cat "$T/raw")" >"$T/$z"
 		verify_record "$T/$z" "$CARBON_FED_DIR/secrets/hmac.key"
 		[ "$(field "$T/$z" stale)" = 0 ]

@@ -65,7 +65,19 @@ wait_log() {
 # teardown_file: the other files run the model path, with no energy plugin.
 fed_energy() { "$CARBON_TOP/cluster-configs/local/federation.sh" energy "$1"; }
 
-# put_record.py writes signed records straight into the federation's Redis.
+# fed_redis USER PASSWORD-FILE ARGS...: redis-cli against the federation's
+# Redis as one of its ACL users (federation.sh env: CARBON_REDIS_USER, the
+# tests' own, may do anything; CARBON_REDIS_CTLD_USER is the plugins',
+# CARBON_REDIS_CACHED_USER carbon-cached's).
+fed_redis() {
+	local u=$1 f=$2
+	shift 2
+	REDISCLI_AUTH=$(cat "$f") timeout 5 redis-cli -h 127.0.0.1 \
+		-p "$CARBON_REDIS_PORT" --user "$u" "$@"
+}
+
+# put_record.py writes signed records straight into the federation's Redis
+# (as CARBON_REDIS_USER, which may SET).
 PUT="$BATS_TEST_DIRNAME/put_record.py"
 
 # flat VALUE: 24 h of history and 48 h of forecast at one value, hourly (a

@@ -11,8 +11,9 @@ the record's flags as carbon-cached sets them (last good data re-written; a
 later provider of the chain answered).  --age makes the provider's answer
 that many seconds old (fetched_at = now - SECONDS; generated_at is now).
 --forge signs with a random key (a reader must reject it).  Reads the Redis
-port and the password and HMAC key files from the CARBON_* variables that
-`federation.sh env` prints.  Prints the record's Redis key and its
+port, the Redis user that may write (CARBON_REDIS_USER, the federation's
+carbon-test; unset: the default user), its password file and the HMAC key
+file from the CARBON_* variables that `federation.sh env` prints.  Prints the record's Redis key and its
 fetched_at (seconds since the epoch), which the plugins log when they load
 it ("zone Z: new data fetched at T").
 """
@@ -64,8 +65,10 @@ def main():
     with open(os.environ['CARBON_REDIS_PASSWORD_FILE']) as f:
         env = dict(os.environ, REDISCLI_AUTH=f.read().strip())
     rkey = 'carbon:zone:' + a.zone
-    out = subprocess.run(['redis-cli', '-p', os.environ['CARBON_REDIS_PORT'],
-                          '-x', 'SET', rkey], input=record.encode(),
+    user = os.environ.get('CARBON_REDIS_USER')
+    out = subprocess.run(['redis-cli', '-p', os.environ['CARBON_REDIS_PORT']]
+                         + (['--user', user] if user else [])
+                         + ['-x', 'SET', rkey], input=record.encode(),
                          env=env, capture_output=True, check=True)
     if out.stdout.strip() != b'OK':
         sys.exit('redis-cli: ' + out.stdout.decode() + out.stderr.decode())

@@ -349,6 +349,8 @@ static void test_new_defaults(void **state)
 	assert_int_equal(cfg->redis_port, 6379);
 	assert_string_equal(cfg->redis_user, "");
 	assert_string_equal(cfg->redis_password_file, "");
+	assert_string_equal(cfg->cache_redis_user, "");
+	assert_string_equal(cfg->cache_redis_password_file, "");
 	assert_int_equal(cfg->redis_timeout_ms, 500);
 	assert_string_equal(cfg->redis_key_prefix, "carbon:");
 	assert_string_equal(cfg->hmac_key_file, "");
@@ -377,6 +379,75 @@ static void test_new_defaults(void **state)
 		0);
 	carbon_config_free(cfg);
 	carbon_config_free(NULL);
+}
+
+static void assert_auth(const struct carbon_config *cfg,
+			enum carbon_config_redis_role role, const char *user,
+			const char *file, const char *user_key,
+			const char *file_key)
+{
+	struct carbon_config_redis_auth a;
+
+	carbon_config_redis_auth(cfg, role, &a);
+	assert_string_equal(a.user, user);
+	assert_string_equal(a.password_file, file);
+	assert_string_equal(a.user_key, user_key);
+	assert_string_equal(a.file_key, file_key);
+}
+
+/* Who authenticates to Redis with what: one user for all, or carbon-cached
+ * (the writer) with its own CacheRedis* keys and the plugins with Redis*. */
+static void test_redis_roles(void **state)
+{
+	const enum carbon_config_redis_role R = CARBON_CONFIG_REDIS_READER;
+	const enum carbon_config_redis_role W = CARBON_CONFIG_REDIS_WRITER;
+	struct carbon_config *cfg;
+
+	(void)state;
+	cfg = parse_ok("");
+	assert_auth(cfg, R, "", "", "RedisUser", "RedisPasswordFile");
+	assert_auth(cfg, W, "", "", "RedisUser", "RedisPasswordFile");
+	carbon_config_free(cfg);
+	assert_auth(NULL, W, "", "", "RedisUser", "RedisPasswordFile");
+	carbon_config_redis_auth(NULL, R, NULL); /* no crash */
+
+	/* one user for both */
+	cfg = parse_ok("RedisUser=carbon RedisPasswordFile=/etc/c.pass\n");
+	assert_auth(cfg, R, "carbon", "/etc/c.pass", "RedisUser",
+		    "RedisPasswordFile");
+	assert_auth(cfg, W, "carbon", "/etc/c.pass", "RedisUser",
+		    "RedisPasswordFile");
+	carbon_config_free(cfg);
+
+	/* the writer's own user; keys case-insensitive, in any order */
+	cfg = parse_ok("cacheredispasswordfile=/etc/slurm-carbon/w.pass\n"
+		       "RedisUser=carbon-ctld "
+		       "RedisPasswordFile=/etc/slurm-carbon/r.pass\n"
+		       "CACHEREDISUSER=carbon-cached\n");
+	assert_string_equal(cfg->cache_redis_user, "carbon-cached");
+	assert_string_equal(cfg->cache_redis_password_file,
+			    "/etc/slurm-carbon/w.pass");
+	assert_auth(cfg, R, "carbon-ctld", "/etc/slurm-carbon/r.pass",
+		    "RedisUser", "RedisPasswordFile");
+	assert_auth(cfg, W, "carbon-cached", "/etc/slurm-carbon/w.pass",
+		    "CacheRedisUser", "CacheRedisPasswordFile");
+	carbon_config_free(cfg);
+
+	/* the writer's password alone: AUTH with it as the default user,
+	 * never with the readers' RedisUser */
+	cfg = parse_ok("RedisUser=r RedisPasswordFile=/r.pass\n"
+		       "CacheRedisPasswordFile=/w.pass\n");
+	assert_auth(cfg, W, "", "/w.pass", "CacheRedisUser",
+		    "CacheRedisPasswordFile");
+	assert_auth(cfg, R, "r", "/r.pass", "RedisUser", "RedisPasswordFile");
+	carbon_config_free(cfg);
+
+	/* readers without a password, the writer with one */
+	cfg = parse_ok("CacheRedisUser=w CacheRedisPasswordFile=/w.pass\n");
+	assert_auth(cfg, R, "", "", "RedisUser", "RedisPasswordFile");
+	assert_auth(cfg, W, "w", "/w.pass", "CacheRedisUser",
+		    "CacheRedisPasswordFile");
+	carbon_config_free(cfg);
 }
 
 /* Forms that are accepted, one key at a time. */
@@ -701,6 +772,19 @@ static const struct bad_case bad_cases[] = {
 	 "digits, '_', '.' or '-'"},
 	{"RedisUser=u", CARBON_EINVAL,
 	 "carbon.conf:1: RedisUser: needs RedisPasswordFile=PATH"},
+	{"CacheRedisUser=u", CARBON_EINVAL,
+	 "carbon.conf:1: CacheRedisUser: needs CacheRedisPasswordFile=PATH "
+	 "(an ACL user always has a password)"},
+	{"RedisPasswordFile=/p\nCacheRedisUser=u", CARBON_EINVAL,
+	 "carbon.conf:2: CacheRedisUser: needs CacheRedisPasswordFile=PATH"},
+	{"CacheRedisUser=\"a b\"", CARBON_EINVAL,
+	 "carbon.conf:1: CacheRedisUser: \"a b\" is not a name"},
+	{"CacheRedisPasswordFile=pass", CARBON_EINVAL,
+	 "carbon.conf:1: CacheRedisPasswordFile: \"pass\" is not an "
+	 "absolute path; use a path starting with /"},
+	{"CacheRedisPasswordFile=/a\n\ncacheredispasswordfile=/b",
+	 CARBON_EINVAL,
+	 "carbon.conf:3: CacheRedisPasswordFile: already set at line 1"},
 	{"RedisPasswordFile=etc/pass", CARBON_EINVAL,
 	 "carbon.conf:1: RedisPasswordFile: \"etc/pass\" is not an absolute "
 	 "path; use a path starting with /"},
@@ -1473,6 +1557,7 @@ int main(void)
 		cmocka_unit_test(test_example_tables_defaults),
 		cmocka_unit_test(test_job_defaults),
 		cmocka_unit_test(test_new_defaults),
+		cmocka_unit_test(test_redis_roles),
 		cmocka_unit_test(test_policy_params_defaults),
 		cmocka_unit_test(test_policy_params),
 		cmocka_unit_test(test_flexible_max_delay),

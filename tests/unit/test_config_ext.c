@@ -312,7 +312,8 @@ static void test_core_alone(void **state)
 	core_refuses("RedisPort=1\nWidget=w",
 		     "c.conf:2: unknown key \"Widget\"; global keys are "
 		     "RedisHost, RedisPort, RedisUser, RedisPasswordFile, "
-		     "RedisTimeout, RedisKeyPrefix, HmacKeyFile, HmacKeyId, "
+		     "CacheRedisUser, CacheRedisPasswordFile, RedisTimeout, "
+		     "RedisKeyPrefix, HmacKeyFile, HmacKeyId, "
 		     "PollInterval, SnapshotRefresh, StaleAfter, "
 		     "ReplanInterval, FootprintInterval, FootprintLookback, "
 		     "MinSavingPercent, "
