@@ -177,41 +177,7 @@ check_conf() {
 	[ "$bad" -eq 0 ]
 }
 
-# reread_count CLUSTER: how many times its job_submit/carbon re-read
-# carbon.conf (reloaded or refused).
-reread_count() {
-	grep -cE "job_submit/carbon: (reloaded $CONF|keeping the carbon configuration in force)" \
-		"$(ctld_log "$1")" || true
-}
-
-# set_conf FILE: install FILE as carbon.conf; wait until every controller
-# re-read it.
-set_conf() {
-	local c end
-	declare -A before
-	for c in "${CLUSTERS[@]}"; do
-		before[$c]=$(reread_count "$c")
-	done
-	cp "$1" "$CONF.new"
-	mv "$CONF.new" "$CONF"
-	end=$((SECONDS + 30))
-	for c in "${CLUSTERS[@]}"; do
-		while [ "$(reread_count "$c")" -le "${before[$c]}" ]; do
-			if [ $SECONDS -ge $end ]; then
-				echo "$c did not re-read $CONF" >&2
-				return 1
-			fi
-			sleep 0.5
-		done
-	done
-}
-
-teardown() {
-	if [ -f "$BATS_TEST_TMPDIR/carbon.conf.orig" ]; then
-		set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig"
-		rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	fi
-}
+teardown() { restore_carbon_conf; }
 
 @test "a running slurmctld refuses bad site defaults, keeps its configuration, applies good ones" {
 	local orig=$BATS_TEST_TMPDIR/carbon.conf.orig line msg n id rec
@@ -222,14 +188,14 @@ teardown() {
 		msg=$(rows carbon.conf | awk -F'\t' -v l="$line" '$3 == l { print $5 }')
 		[ -n "$msg" ]
 		{ cat "$orig"; echo "$line"; } >"$BATS_TEST_TMPDIR/bad.conf"
-		set_conf "$BATS_TEST_TMPDIR/bad.conf"
+		set_carbon_conf "$BATS_TEST_TMPDIR/bad.conf"
 		grep -qF "job_submit/carbon: $CONF:$n: $msg" "$(ctld_log cal)"
 		tail -n 20 "$(ctld_log cal)" | grep -q 'job_submit/carbon: keeping the carbon configuration in force'
 	done
 	# A good default applies to a job without carbon options, whether it
 	# names its partition or leaves it to Slurm (batch is the default).
 	{ cat "$orig"; echo 'PartitionDefaults=batch Urgency=flexible'; } >"$BATS_TEST_TMPDIR/good.conf"
-	set_conf "$BATS_TEST_TMPDIR/good.conf"
+	set_carbon_conf "$BATS_TEST_TMPDIR/good.conf"
 	tail -n 20 "$(ctld_log cal)" | grep -q "job_submit/carbon: reloaded $CONF"
 	local part
 	for part in "-p batch" ""; do

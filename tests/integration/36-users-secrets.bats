@@ -37,34 +37,6 @@ mode_of() { stat -c '%U:%G %a' "$1"; }
 
 count() { grep -cE "$2" "$1" || true; }
 
-# reloads CLUSTER PLUGIN: how often the plugin re-read carbon.conf.
-reloads() { count "$(ctld_log "$1")" "$2/carbon: reloaded $CONF"; }
-
-# set_conf FILE: carbon.conf becomes FILE's copy (same inode, mode and
-# owner); wait until both plugins of every controller re-read it.
-set_conf() {
-	local c p end
-	declare -A before
-	for c in "${CLUSTERS[@]}"; do
-		for p in job_submit slurmctld; do
-			before[$c:$p]=$(reloads "$c" "$p")
-		done
-	done
-	cat "$1" >"$CONF"
-	end=$((SECONDS + 30))
-	for c in "${CLUSTERS[@]}"; do
-		for p in job_submit slurmctld; do
-			while [ "$(reloads "$c" "$p")" -le "${before[$c:$p]}" ]; do
-				if [ $SECONDS -ge $end ]; then
-					echo "$c's $p/carbon did not re-read $CONF" >&2
-					return 1
-				fi
-				sleep 0.5
-			done
-		done
-	done
-}
-
 # restore_conf: carbon.conf back from carbon.conf.orig; wait until every
 # controller has loaded ES's record again with it.
 restore_conf() {
@@ -73,8 +45,7 @@ restore_conf() {
 	for c in "${CLUSTERS[@]}"; do
 		loads[$c]=$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")
 	done
-	set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
+	restore_carbon_conf
 	end=$((SECONDS + 30))
 	for c in "${CLUSTERS[@]}"; do
 		while [ "$(count "$(ctld_log "$c")" "job_submit/carbon: zone ES: new data fetched at")" -le "${loads[$c]}" ]; do
@@ -88,10 +59,7 @@ restore_conf() {
 }
 
 teardown() {
-	if [ -f "$BATS_TEST_TMPDIR/carbon.conf.orig" ]; then
-		set_conf "$BATS_TEST_TMPDIR/carbon.conf.orig" || true
-		rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	fi
+	restore_carbon_conf || true
 	rm -f "$SECRETS/hmac-unreadable.key"
 }
 
@@ -209,7 +177,7 @@ teardown() {
 	sed "s|^HmacKeyFile=.*|HmacKeyFile=$key|" "$BATS_TEST_TMPDIR/carbon.conf.orig" \
 		>"$BATS_TEST_TMPDIR/unreadable.conf"
 	grep -q "^HmacKeyFile=$key\$" "$BATS_TEST_TMPDIR/unreadable.conf"
-	set_conf "$BATS_TEST_TMPDIR/unreadable.conf"
+	set_carbon_conf "$BATS_TEST_TMPDIR/unreadable.conf"
 	# at the new configuration's start (both plugins), then again at each
 	# refresh (SnapshotRefresh=5s): at least two lines from each plugin
 	local end=$((SECONDS + 40))
@@ -254,7 +222,7 @@ teardown() {
 	# reads carbon.conf only at start: it goes on writing carbon:*)
 	{ cat "$BATS_TEST_TMPDIR/carbon.conf.orig"; echo "RedisKeyPrefix=other:"; } \
 		>"$BATS_TEST_TMPDIR/prefix.conf"
-	set_conf "$BATS_TEST_TMPDIR/prefix.conf"
+	set_carbon_conf "$BATS_TEST_TMPDIR/prefix.conf"
 	for c in "${CLUSTERS[@]}"; do
 		for p in job_submit slurmctld; do
 			pat="error: $p/carbon: zone ES: Redis refused GET other:zone:ES: NOPERM"

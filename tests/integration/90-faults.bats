@@ -200,28 +200,7 @@ teardown() {
 	if [ -f "$BATS_TEST_TMPDIR/redis-paused" ]; then
 		kill -CONT "$(pid_of redis)" 2>/dev/null || true
 	fi
-	if [ -f "$BATS_TEST_TMPDIR/carbon.conf.orig" ]; then
-		restore_conf
-	fi
-}
-
-# restore_conf: put the saved carbon.conf back and wait until every
-# controller re-read it.
-restore_conf() {
-	local c p
-	declare -A before
-	for c in "${CLUSTERS[@]}"; do
-		for p in job_submit slurmctld; do
-			before[$c:$p]=$(lines "$c" "$p/carbon: reloaded $CONF")
-		done
-	done
-	cp "$BATS_TEST_TMPDIR/carbon.conf.orig" "$CONF"
-	rm -f "$BATS_TEST_TMPDIR/carbon.conf.orig"
-	for c in "${CLUSTERS[@]}"; do
-		for p in job_submit slurmctld; do
-			wait_more "$c" "$p/carbon: reloaded $CONF" "${before[$c:$p]}"
-		done
-	done
+	restore_carbon_conf
 }
 
 @test "stale records: $BURST jobs accepted, completed, decided on data marked stale" {
@@ -298,7 +277,7 @@ restore_conf() {
 	done
 	burst nodata$$
 	expect nodata$$ es=fallback no=fallback cal=none
-	restore_conf
+	restore_carbon_conf
 }
 
 @test "Redis paused (SIGSTOP): $BURST jobs accepted, completed, decided on the snapshot" {

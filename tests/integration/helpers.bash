@@ -103,3 +103,49 @@ put() {
 		wait_log "$(ctld_log "$c")" "slurmctld/carbon: zone $zone: new data fetched at $ts"
 	done
 }
+
+# carbon_conf_rereads CLUSTER PLUGIN: how many times PLUGIN/carbon at
+# CLUSTER re-read carbon.conf (reloaded it, or refused it and kept the one
+# in force).
+carbon_conf_rereads() {
+	grep -cE "$2/carbon: (reloaded $CARBON_FED_DIR/etc/carbon.conf|keeping the carbon configuration in force)" \
+		"$(ctld_log "$1")" || true
+}
+
+# set_carbon_conf FILE: the federation's carbon.conf becomes a copy of FILE
+# (replaced at once, with the same owner and mode); wait until both plugins
+# of every controller re-read it.
+set_carbon_conf() {
+	local conf=$CARBON_FED_DIR/etc/carbon.conf c p end
+	declare -A before
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			before[$c:$p]=$(carbon_conf_rereads "$c" "$p")
+		done
+	done
+	cp "$1" "$conf.new"
+	chown --reference="$conf" "$conf.new"
+	chmod --reference="$conf" "$conf.new"
+	mv "$conf.new" "$conf"
+	end=$((SECONDS + 30))
+	for c in "${CLUSTERS[@]}"; do
+		for p in job_submit slurmctld; do
+			while [ "$(carbon_conf_rereads "$c" "$p")" -le "${before[$c:$p]}" ]; do
+				if [ $SECONDS -ge $end ]; then
+					echo "$c's $p/carbon did not re-read $conf" >&2
+					return 1
+				fi
+				sleep 0.5
+			done
+		done
+	done
+}
+
+# restore_carbon_conf: the copy a test saved in
+# $BATS_TEST_TMPDIR/carbon.conf.orig, if any, back in force (set_carbon_conf).
+restore_carbon_conf() {
+	local orig=$BATS_TEST_TMPDIR/carbon.conf.orig
+	[ -f "$orig" ] || return 0
+	set_carbon_conf "$orig" || return 1
+	rm -f "$orig"
+}
